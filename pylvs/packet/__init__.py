@@ -1,0 +1,1 @@
+"""Pure packet parsing and rewriting: bytes in, bytes out, no I/O."""
