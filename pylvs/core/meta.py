@@ -66,3 +66,56 @@ TCP_SYN = 0x02
 TCP_RST = 0x04
 TCP_PSH = 0x08
 TCP_ACK = 0x10
+
+
+class Action(IntEnum):
+    """What the datapath must do with a packet."""
+
+    PASS = 0  # not a virtual-service packet core handles: leave it to the kernel
+    DROP = 1  # drop it; ``Verdict.reason`` names why
+    FORWARD = 2  # client -> real server by the dest's method (DR, TUN, or NAT rewrite)
+    NAT_OUT = 3  # NAT reply real server -> client: rewrite source to vaddr:vport
+    REJECT = 4  # no destination available: ICMP port unreachable to the client, then drop
+
+
+class Verdict:
+    """Core's answer for one packet (flat: hot path)."""
+
+    __slots__ = (
+        "action", "fwd_method", "daf", "daddr", "dport", "vaddr", "vport",
+        "tun_type", "tun_port", "tun_flags", "reason", "conn",
+    )
+
+    def __init__(
+        self,
+        action: int,
+        fwd_method: int = 0,
+        daf: int = 0,
+        daddr: bytes = b"",
+        dport: int = 0,
+        vaddr: bytes = b"",
+        vport: int = 0,
+        tun_type: int = 0,
+        tun_port: int = 0,
+        tun_flags: int = 0,
+        reason: str = "",
+        conn: object | None = None,
+    ) -> None:
+        self.action = action
+        self.fwd_method = fwd_method  # FwdMethod of the destination (FORWARD)
+        self.daf = daf  # address family of the real server
+        self.daddr = daddr  # real server address (FORWARD: where to send)
+        self.dport = dport  # real server port (NAT rewrites to it)
+        self.vaddr = vaddr  # virtual address (NAT_OUT rewrites the source to it)
+        self.vport = vport
+        self.tun_type = tun_type
+        self.tun_port = tun_port
+        self.tun_flags = tun_flags
+        self.reason = reason  # DROP / REJECT / PASS: a short stable name, e.g. "no-dest"
+        self.conn = conn  # the connection entry the packet belongs to, if any
+
+    def __repr__(self) -> str:
+        return (
+            f"Verdict({Action(self.action).name}, fwd={self.fwd_method},"
+            f" d={self.daddr.hex()}:{self.dport}, reason={self.reason!r})"
+        )
