@@ -40,6 +40,7 @@ class PacketMeta:
         length: int = 0,
         direction: int = Direction.IN,
         fwmark: int = 0,
+        related: bool = False,
     ) -> None:
         self.af = af
         self.protocol = protocol
@@ -51,12 +52,14 @@ class PacketMeta:
         self.length = length
         self.direction = direction
         self.fwmark = fwmark
+        self.related = related
 
     def __repr__(self) -> str:
         return (
             f"PacketMeta(af={self.af}, proto={self.protocol}, {self.saddr.hex()}:{self.sport}"
             f" -> {self.daddr.hex()}:{self.dport}, flags={self.tcp_flags:#x},"
-            f" len={self.length}, dir={self.direction}, mark={self.fwmark})"
+            f" len={self.length}, dir={self.direction}, mark={self.fwmark},"
+            f" related={self.related})"
         )
 
 
