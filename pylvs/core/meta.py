@@ -13,19 +13,18 @@ class Direction(IntEnum):
 
 
 class PacketMeta:
-    """What core needs to know about one packet (flat and cheap: hot path)."""
+    """What core needs to know about one packet (flat and cheap: hot path).
+
+    For an ICMP error (``related`` True) the protocol, addresses and ports are
+    those of the quoted (embedded) packet exactly as its headers carry them,
+    ``length`` is the ICMP packet's IP length and ``direction`` is the direction
+    the ICMP message itself travels; core looks up the connection the quoted
+    packet belongs to.
+    """
 
     __slots__ = (
-        "af",
-        "daddr",
-        "direction",
-        "dport",
-        "fwmark",
-        "length",
-        "protocol",
-        "saddr",
-        "sport",
-        "tcp_flags",
+        "af", "protocol", "saddr", "daddr", "sport", "dport",
+        "tcp_flags", "length", "direction", "fwmark", "related",
     )
 
     def __init__(
