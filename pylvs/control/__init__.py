@@ -1,0 +1,1 @@
+"""The director daemon (pylvsd), its control protocol and the client front ends use."""

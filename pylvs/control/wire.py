@@ -1,0 +1,415 @@
+"""The control protocol's wire format: versioned JSON lines, addresses as text.
+
+A request is one line ``{"v":1,"op":NAME,"args":[...]}``; the reply is one line
+``{"ok":true,"result":...}`` or ``{"ok":false,"errno":N,"error":TEXT}``. This
+module only converts between Python objects and JSON-ready values; it does no
+I/O. Every decoder checks shapes and types strictly and raises
+:class:`WireError` (with an errno) on anything unexpected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import ipaddress
+import json
+from collections.abc import Callable
+from typing import Any
+
+from pylvs.core.ipvs import Timeouts
+from pylvs.core.model import DestSpec, ServiceKey, ServiceSpec
+from pylvs.core.stats import Counters, Rates
+from pylvs.core.views import ConnView, DestView, ServiceView
+
+VERSION = 1
+MAX_REQUEST_BYTES = 1 << 20  # one request line, newline included
+
+JSON = Any
+
+
+class WireError(Exception):
+    """A request or reply that does not follow the protocol."""
+
+    def __init__(self, err: int, message: str) -> None:
+        self.errno = err
+        self.message = message
+        super().__init__(message)
+
+
+def _bad(message: str) -> WireError:
+    return WireError(errno.EINVAL, f"malformed request: {message}")
+
+
+# -- scalars -----------------------------------------------------------------
+
+
+def addr_to_text(addr: bytes) -> str:
+    """Packed address -> text ("" for the empty address of fwmark services)."""
+    if len(addr) in (4, 16):
+        return str(ipaddress.ip_address(addr))
+    if not addr:
+        return ""
+    raise WireError(errno.EINVAL, f"address of {len(addr)} bytes is neither IPv4 nor IPv6")
+
+
+def addr_from_text(text: JSON) -> bytes:
+    """Text address -> packed bytes; "" is the empty address."""
+    if not isinstance(text, str):
+        raise _bad("address is not a string")
+    if not text:
+        return b""
+    try:
+        return ipaddress.ip_address(text).packed
+    except ValueError:
+        raise _bad(f"invalid address {text!r}") from None
+
+
+def _int(value: JSON, what: str) -> int:
+    if type(value) is not int:
+        raise _bad(f"{what} is not an integer")
+    return value
+
+
+def _str(value: JSON, what: str) -> str:
+    if not isinstance(value, str):
+        raise _bad(f"{what} is not a string")
+    return value
+
+
+# -- dataclasses with address fields ------------------------------------------
+
+_ADDR_FIELDS = frozenset({"addr", "caddr", "vaddr", "daddr"})
+
+
+def _encode_flat(obj: Any) -> dict[str, JSON]:
+    out: dict[str, JSON] = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if f.name in _ADDR_FIELDS:
+            out[f.name] = addr_to_text(value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out[f.name] = dataclasses.asdict(value)
+        else:
+            out[f.name] = value
+    return out
+
+
+def _decode_flat(cls: Any, data: JSON, what: str) -> Any:
+    if not isinstance(data, dict):
+        raise _bad(f"{what} is not an object")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise _bad(f"{what} has unknown field(s) {', '.join(sorted(unknown))}")
+    kwargs: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise _bad(f"{what} lacks field {name}")
+            continue
+        value = data[name]
+        if name in _ADDR_FIELDS:
+            kwargs[name] = addr_from_text(value)
+        elif f.type in ("int", int):
+            kwargs[name] = _int(value, f"{what}.{name}")
+        elif f.type in ("float", float):
+            if type(value) not in (int, float):
+                raise _bad(f"{what}.{name} is not a number")
+            kwargs[name] = float(value)
+        elif f.type in ("str", str):
+            kwargs[name] = _str(value, f"{what}.{name}")
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+def encode_service_spec(spec: ServiceSpec) -> JSON:
+    """ServiceSpec -> JSON object."""
+    return _encode_flat(spec)
+
+
+def decode_service_spec(data: JSON) -> ServiceSpec:
+    """JSON object -> ServiceSpec."""
+    spec: ServiceSpec = _decode_flat(ServiceSpec, data, "service")
+    return spec
+
+
+def encode_key(key: ServiceKey | None) -> JSON:
+    """ServiceKey (or None) -> JSON."""
+    return None if key is None else _encode_flat(key)
+
+
+def decode_key(data: JSON) -> ServiceKey:
+    """JSON object -> ServiceKey."""
+    key: ServiceKey = _decode_flat(ServiceKey, data, "service key")
+    return key
+
+
+def decode_optional_key(data: JSON) -> ServiceKey | None:
+    """JSON null or object -> ServiceKey or None."""
+    return None if data is None else decode_key(data)
+
+
+def encode_dest_spec(spec: DestSpec) -> JSON:
+    """DestSpec -> JSON object."""
+    return _encode_flat(spec)
+
+
+def decode_dest_spec(data: JSON) -> DestSpec:
+    """JSON object -> DestSpec."""
+    spec: DestSpec = _decode_flat(DestSpec, data, "destination")
+    return spec
+
+
+def encode_timeouts(t: Timeouts) -> JSON:
+    """Timeouts -> JSON object."""
+    return dataclasses.asdict(t)
+
+
+def decode_timeouts(data: JSON) -> Timeouts:
+    """JSON object -> Timeouts."""
+    t: Timeouts = _decode_flat(Timeouts, data, "timeouts")
+    return t
+
+
+def _decode_counters(data: JSON) -> Counters:
+    c: Counters = _decode_flat(Counters, data, "stats")
+    return c
+
+
+def _decode_rates(data: JSON) -> Rates:
+    r: Rates = _decode_flat(Rates, data, "rates")
+    return r
+
+
+def encode_service_view(view: ServiceView) -> JSON:
+    """ServiceView (with its dests) -> JSON object."""
+    out = _encode_flat(view)
+    out["dests"] = [_encode_flat(d) for d in view.dests]
+    return out
+
+
+def _decode_dest_view(data: JSON) -> DestView:
+    if not isinstance(data, dict):
+        raise _bad("destination view is not an object")
+    data = dict(data)
+    stats = _decode_counters(data.pop("stats", None))
+    rates = _decode_rates(data.pop("rates", None))
+    view: DestView = _decode_flat(
+        DestView, {**data, "stats": None, "rates": None}, "destination view"
+    )
+    view.stats, view.rates = stats, rates
+    return view
+
+
+def decode_service_view(data: JSON) -> ServiceView:
+    """JSON object -> ServiceView."""
+    if not isinstance(data, dict):
+        raise _bad("service view is not an object")
+    data = dict(data)
+    stats = _decode_counters(data.pop("stats", None))
+    rates = _decode_rates(data.pop("rates", None))
+    dests = data.pop("dests", [])
+    if not isinstance(dests, list):
+        raise _bad("service view dests is not a list")
+    view: ServiceView = _decode_flat(
+        ServiceView, {**data, "stats": None, "rates": None}, "service view"
+    )
+    view.stats, view.rates = stats, rates
+    view.dests = [_decode_dest_view(d) for d in dests]
+    return view
+
+
+def encode_conn_view(view: ConnView) -> JSON:
+    """ConnView -> JSON object."""
+    return _encode_flat(view)
+
+
+def decode_conn_view(data: JSON) -> ConnView:
+    """JSON object -> ConnView."""
+    view: ConnView = _decode_flat(ConnView, data, "connection")
+    return view
+
+
+# -- operations ----------------------------------------------------------------
+
+Encoder = Callable[[Any], JSON]
+Decoder = Callable[[JSON], Any]
+
+
+def _ident_int(value: Any) -> JSON:
+    return value
+
+
+def _dec_int(value: JSON) -> int:
+    return _int(value, "argument")
+
+
+_KINDS: dict[str, tuple[Encoder, Decoder]] = {
+    "service": (encode_service_spec, decode_service_spec),
+    "key": (encode_key, decode_key),
+    "optkey": (encode_key, decode_optional_key),
+    "dest": (encode_dest_spec, decode_dest_spec),
+    "int": (_ident_int, _dec_int),
+    "addr": (addr_to_text, addr_from_text),
+}
+
+# op name -> kinds of its positional arguments
+OPS: dict[str, tuple[str, ...]] = {
+    "add_service": ("service",),
+    "edit_service": ("service",),
+    "del_service": ("key",),
+    "flush": (),
+    "zero": ("optkey",),
+    "add_dest": ("key", "dest"),
+    "edit_dest": ("key", "dest"),
+    "del_dest": ("key", "int", "addr", "int"),
+    "set_timeouts": ("int", "int", "int"),
+    "get_timeouts": (),
+    "get_info": (),
+    "list_services": ("optkey",),
+    "list_conns": (),
+    "status": (),
+    "apply": ("calls",),
+    "stage": ("calls",),
+    "restore": ("calls",),
+    "start_daemon": ("opts",),
+    "stop_daemon": ("opts",),
+    "list_daemons": (),
+}
+
+MUTATING_OPS = frozenset(
+    {
+        "add_service", "edit_service", "del_service", "flush", "zero",
+        "add_dest", "edit_dest", "del_dest", "set_timeouts",
+    }
+)
+
+
+def encode_args(op: str, args: tuple[Any, ...]) -> list[JSON]:
+    """Positional arguments of ``op`` -> JSON list."""
+    kinds = OPS.get(op)
+    if kinds is None:
+        raise WireError(errno.EOPNOTSUPP, f"unknown operation {op!r}")
+    if len(args) != len(kinds):
+        raise WireError(errno.EINVAL, f"{op} takes {len(kinds)} argument(s), got {len(args)}")
+    out: list[JSON] = []
+    for kind, value in zip(kinds, args, strict=True):
+        if kind == "calls":
+            out.append(encode_calls(value))
+        elif kind == "opts":
+            out.append(dict(value))
+        else:
+            out.append(_KINDS[kind][0](value))
+    return out
+
+
+def decode_args(op: str, args: JSON) -> tuple[Any, ...]:
+    """JSON list -> positional arguments of ``op``."""
+    kinds = OPS.get(op)
+    if kinds is None:
+        raise WireError(errno.EOPNOTSUPP, f"unknown operation {op!r}")
+    if not isinstance(args, list):
+        raise _bad("args is not a list")
+    if len(args) != len(kinds):
+        raise _bad(f"{op} takes {len(kinds)} argument(s), got {len(args)}")
+    out: list[Any] = []
+    for kind, value in zip(kinds, args, strict=True):
+        if kind == "calls":
+            out.append(decode_calls(value))
+        elif kind == "opts":
+            if not isinstance(value, dict):
+                raise _bad("options are not an object")
+            out.append(value)
+        else:
+            out.append(_KINDS[kind][1](value))
+    return tuple(out)
+
+
+def encode_calls(calls: list[tuple[str, tuple[Any, ...]]]) -> list[JSON]:
+    """A batch of (op, args) -> JSON list; only mutating operations may be batched."""
+    out: list[JSON] = []
+    for op, args in calls:
+        if op not in MUTATING_OPS:
+            raise WireError(errno.EINVAL, f"{op!r} cannot be part of a batch")
+        out.append([op, encode_args(op, tuple(args))])
+    return out
+
+
+def decode_calls(data: JSON) -> list[tuple[str, tuple[Any, ...]]]:
+    """JSON list -> a batch of (op, args)."""
+    if not isinstance(data, list):
+        raise _bad("calls is not a list")
+    out: list[tuple[str, tuple[Any, ...]]] = []
+    for item in data:
+        if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str):
+            raise _bad("a call is not [op, args]")
+        op = item[0]
+        if op not in MUTATING_OPS:
+            raise _bad(f"{op!r} cannot be part of a batch")
+        out.append((op, decode_args(op, item[1])))
+    return out
+
+
+# -- lines ---------------------------------------------------------------------
+
+
+def dumps(value: JSON) -> str:
+    """Compact JSON text."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def encode_request(op: str, args: tuple[Any, ...]) -> bytes:
+    """One request line (newline-terminated)."""
+    msg = {"v": VERSION, "op": op, "args": encode_args(op, args)}
+    return dumps(msg).encode() + b"\n"
+
+
+def decode_request(line: bytes) -> tuple[str, tuple[Any, ...]]:
+    """One request line -> (op, args); WireError on anything malformed."""
+    if len(line) > MAX_REQUEST_BYTES:
+        raise WireError(errno.EMSGSIZE, f"request larger than {MAX_REQUEST_BYTES} bytes")
+    try:
+        msg = json.loads(line)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad(f"not JSON ({exc.__class__.__name__})") from None
+    if not isinstance(msg, dict):
+        raise _bad("not a JSON object")
+    if msg.get("v") != VERSION:
+        raise WireError(
+            errno.EPROTONOSUPPORT, f"protocol version {msg.get('v')!r} not supported"
+        )
+    op = msg.get("op")
+    if not isinstance(op, str):
+        raise _bad("op is not a string")
+    if set(msg) - {"v", "op", "args"}:
+        raise _bad("unknown top-level field")
+    return op, decode_args(op, msg.get("args", []))
+
+
+def encode_ok(result: JSON) -> bytes:
+    """A success reply line."""
+    return dumps({"ok": True, "result": result}).encode() + b"\n"
+
+
+def encode_error(err: int, message: str) -> bytes:
+    """An error reply line."""
+    reply = {"ok": False, "errno": err, "error": message}
+    return dumps(reply).encode() + b"\n"
+
+
+def decode_reply(line: bytes) -> tuple[bool, JSON, int, str]:
+    """A reply line -> (ok, result, errno, error message)."""
+    try:
+        msg = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        raise WireError(errno.EPROTO, "daemon sent a malformed reply") from None
+    if not isinstance(msg, dict) or not isinstance(msg.get("ok"), bool):
+        raise WireError(errno.EPROTO, "daemon sent a malformed reply")
+    if msg["ok"]:
+        return True, msg.get("result"), 0, ""
+    err = msg.get("errno")
+    text = msg.get("error")
+    if type(err) is not int or not isinstance(text, str):
+        raise WireError(errno.EPROTO, "daemon sent a malformed error reply")
+    return False, None, err, text
