@@ -27,8 +27,9 @@ class ControlError(Exception):
 class DaemonUnavailable(Exception):
     """No daemon answers at ``socket``; ``str()`` is one line saying what to do."""
 
-    def __init__(self, socket: str, message: str) -> None:
+    def __init__(self, socket: str, message: str, err: int = 0) -> None:
         self.socket = socket
+        self.errno = err  # why connecting failed (ENOENT, ECONNREFUSED, EACCES, ...)
         super().__init__(message)
 
 
@@ -55,7 +56,7 @@ class Client:
         try:
             reply = self.transport.exchange(line)
         except Unavailable as exc:
-            raise DaemonUnavailable(exc.socket, exc.reason) from None
+            raise DaemonUnavailable(exc.socket, exc.reason, exc.errno) from None
         try:
             ok, result, err, message = wire.decode_reply(reply)
         except wire.WireError as exc:
