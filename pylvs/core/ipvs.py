@@ -7,8 +7,10 @@ leaves the table exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from pylvs.core.conn import ConnTable
 from pylvs.core.constants import (
     AF_INET,
     AF_INET6,
@@ -21,10 +23,13 @@ from pylvs.core.constants import (
     SvcFlag,
     TunType,
 )
+from pylvs.core.engine import process as _process
 from pylvs.core.errors import EAFNOSUPPORT, EEXIST, EINVAL, ENOENT, ERANGE, ESRCH, IPVSError
+from pylvs.core.meta import PacketMeta, Verdict
 from pylvs.core.model import Dest, DestSpec, Service, ServiceKey, ServiceSpec, addr_len
 from pylvs.core.schedulers import scheduler_class
 from pylvs.core.stats import Stats
+from pylvs.core.sysctl import Sysctls
 
 PERSISTENCE_ENGINES = frozenset({"sip"})
 INT_MAX = (1 << 31) - 1
@@ -57,6 +62,30 @@ class IPVS:
         self.stats = Stats()
         self.num_ftp_services = 0
         self.num_nullport_services = 0
+        self.conns = ConnTable()
+        self.sysctls = Sysctls()
+        self.now = 0.0  # the latest time seen by process/expire (control ops use it)
+
+    # -- packets and timers ------------------------------------------------
+
+    def process(self, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
+        """Process one packet at time ``now`` (seconds); the datapath's single entry point."""
+        self.now = now
+        return _process(self, meta, now, rand32)
+
+    def expire(self, now: float) -> None:
+        """Run due connection/template timers and expire the destination trash (~1 s)."""
+        self.now = now
+        self.conns.expire(now)
+        self.expire_trash(now)
+
+    def estimate(self) -> None:
+        """One rate-estimator tick (every 2 s) on every service, destination and the totals."""
+        for svc in self.services.values():
+            svc.stats.estimate()
+            for d in svc.dests:
+                d.stats.estimate()
+        self.stats.estimate()
 
     # -- lookups -----------------------------------------------------------
 
@@ -157,6 +186,7 @@ class IPVS:
         """Delete a service and unlink its destinations (``-D``)."""
         svc = self.get_service(key)
         self._remove_service(svc)
+        self._expire_nodest_conns()
 
     def _remove_service(self, svc: Service) -> None:
         for dest in list(svc.dests):
@@ -170,6 +200,7 @@ class IPVS:
         """Delete every service (``-C``)."""
         for svc in list(self.services.values()):
             self._remove_service(svc)
+        self._expire_nodest_conns()
 
     def zero(self, key: ServiceKey | None = None) -> None:
         """Zero the counters of one service and its dests, or of everything (``-Z``)."""
@@ -240,6 +271,12 @@ class IPVS:
         if dest is None:
             raise IPVSError(ENOENT)
         self._unlink_dest(svc, dest, notify=True)
+        self._expire_nodest_conns()
+
+    def _expire_nodest_conns(self) -> None:
+        """With expire_nodest_conn, entries of removed destinations go at once."""
+        if self.sysctls.expire_nodest_conn:
+            self.conns.flush_dest_conns(self.now)
 
     def _update_dest(self, svc: Service, dest: Dest, spec: DestSpec, add: bool) -> None:
         if add or spec.weight != 0:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pylvs.core.conn import CTPL_ASSURED, unpack_key
+from pylvs.core.constants import ConnFlag
 from pylvs.core.ipvs import IPVS
 from pylvs.core.model import Dest, Service
+from pylvs.core.proto import state_name
 from pylvs.core.stats import Counters, Rates
 
 
@@ -94,3 +97,22 @@ def service_view(svc: Service) -> ServiceView:
 def service_views(ipvs: IPVS) -> list[ServiceView]:
     """Snapshots of every service, in the table's (insertion) order."""
     return [service_view(s) for s in ipvs.services.values()]
+
+
+def conn_views(ipvs: IPVS, now: float) -> list[ConnView]:
+    """Snapshots of every connection entry and template, as ``-Lc`` lists them."""
+    views: list[ConnView] = []
+    for conn in ipvs.conns.entries():
+        af, protocol, caddr, cport, vaddr, vport = unpack_key(conn.key)
+        dest = conn.dest
+        if conn.flags & ConnFlag.TEMPLATE:
+            state = "ASSURED" if conn.state & CTPL_ASSURED else "NONE"
+        else:
+            state = state_name(protocol, conn.state)
+        views.append(ConnView(
+            af, protocol, caddr, cport, vaddr, vport,
+            dest.af if dest is not None else af,
+            dest.addr if dest is not None else bytes(len(caddr)),
+            conn.dport, state, max(0.0, conn.expires - now), conn.flags,
+        ))
+    return views

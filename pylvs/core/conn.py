@@ -1,0 +1,332 @@
+"""The connection table: entries, their keys, destination binding and expiry.
+
+An entry (:class:`Conn`) is keyed by one int packing (protocol, client
+address, client port, virtual address, virtual port) for the inbound
+direction; a NAT entry is also keyed by (protocol, real server address, real
+port, client address, client port) for replies. Persistence templates live in
+their own map with client port 0. Expiry runs off a timer wheel of one-second
+buckets visited in order through a heap of bucket times, so each
+:meth:`ConnTable.expire` call only touches entries that are due.
+
+Destination counters follow the kernel (ip_vs_bind_dest/ip_vs_unbind_dest):
+a connection counts as active or inactive by its INACTIVE flag, a template as
+persistent; OVERLOAD is set on bind at the upper threshold and cleared on
+unbind below the lower threshold (or 3/4 of the upper one).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterator
+
+from pylvs.core.constants import AF_INET, AF_INET6, ConnFlag, DestFlag, FwdMethod
+from pylvs.core.model import Dest
+from pylvs.core.proto import INITIAL_TIMEOUT
+
+TEMPLATE_RECHECK = 60  # seconds a template that still controls entries is re-armed for
+CTPL_ASSURED = 1  # template state once a connection it controls was confirmed
+
+_MASK16 = 0xFFFF
+_V6_MARK = 0x100  # above the protocol byte: keeps IPv6 keys apart from IPv4 ones
+_INTERNED: dict[int, int] = {}
+
+
+def intern_flags(flags: int) -> int:
+    """One shared int object per flags value (saves memory per entry)."""
+    return _INTERNED.setdefault(flags, flags)
+
+
+def pack_key(af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes, dport: int) -> int:
+    """The table key of (protocol, saddr, sport, daddr, dport) as one int."""
+    if af == AF_INET6:
+        head = _V6_MARK | protocol
+        return ((((head << 128 | int.from_bytes(saddr)) << 16 | sport) << 128
+                 | int.from_bytes(daddr)) << 16) | dport
+    return ((((protocol << 32 | int.from_bytes(saddr)) << 16 | sport) << 32
+             | int.from_bytes(daddr)) << 16) | dport
+
+
+def key_af(key: int) -> int:
+    """The address family a key was packed for."""
+    return AF_INET6 if key >> 296 else AF_INET
+
+
+def unpack_key(key: int) -> tuple[int, int, bytes, int, bytes, int]:
+    """(af, protocol, saddr, sport, daddr, dport) of a key."""
+    if key >> 296:
+        bits, nbytes, af = 128, 16, AF_INET6
+    else:
+        bits, nbytes, af = 32, 4, AF_INET
+    mask = (1 << bits) - 1
+    dport = key & _MASK16
+    key >>= 16
+    daddr = (key & mask).to_bytes(nbytes)
+    key >>= bits
+    sport = key & _MASK16
+    key >>= 16
+    saddr = (key & mask).to_bytes(nbytes)
+    protocol = (key >> bits) & 0xFF
+    return af, protocol, saddr, sport, daddr, dport
+
+
+def reply_key(conn: Conn) -> int:
+    """The key a NAT reply (real server -> client) of ``conn`` is looked up by."""
+    key = conn.key
+    dest = conn.dest
+    assert dest is not None
+    if key >> 296:
+        client = (key >> 144) & ((1 << 144) - 1)
+        head = _V6_MARK | ((key >> 288) & 0xFF)
+        return (((head << 128 | int.from_bytes(dest.addr)) << 16 | conn.dport) << 144) | client
+    client = (key >> 48) & ((1 << 48) - 1)
+    protocol = (key >> 96) & 0xFF
+    return (((protocol << 32 | int.from_bytes(dest.addr)) << 16 | conn.dport) << 48) | client
+
+
+class Conn:
+    """One connection entry or persistence template (compact: one int key)."""
+
+    __slots__ = ("key", "dest", "dport", "state", "flags", "timeout", "expires",
+                 "control", "n_control")
+
+    def __init__(self, key: int, dest: Dest, dport: int, flags: int) -> None:
+        self.key = key  # pack_key(af, protocol, caddr, cport, vaddr, vport)
+        self.dest: Dest | None = dest
+        self.dport = dport  # real server port (templates: 0 unless port-specific)
+        self.state = 0
+        self.flags = flags
+        self.timeout = INITIAL_TIMEOUT
+        self.expires = 0.0
+        self.control: Conn | None = None  # the template controlling this entry
+        self.n_control = 0  # entries this one controls
+
+    @property
+    def is_template(self) -> bool:
+        """True for a persistence template."""
+        return bool(self.flags & ConnFlag.TEMPLATE)
+
+    @property
+    def fwd_method(self) -> int:
+        """Forwarding method of the entry."""
+        return self.flags & 7
+
+    @property
+    def protocol(self) -> int:
+        """IP protocol of the entry (0 for fwmark templates)."""
+        return unpack_key(self.key)[1]
+
+    def __repr__(self) -> str:
+        _, proto, caddr, cport, vaddr, vport = unpack_key(self.key)
+        d = self.dest
+        return (f"Conn(p={proto} {caddr.hex()}:{cport} -> {vaddr.hex()}:{vport} ->"
+                f" {d.addr.hex() if d else '-'}:{self.dport} state={self.state}"
+                f" flags={self.flags:#x} exp={self.expires})")
+
+
+def bind_dest(conn: Conn, dest: Dest) -> None:
+    """Count a new entry on its destination and apply the upper threshold."""
+    if conn.flags & ConnFlag.TEMPLATE:
+        dest.persistconns += 1
+    elif conn.flags & ConnFlag.INACTIVE:
+        dest.inactconns += 1
+    else:
+        dest.activeconns += 1
+    dest.refcnt += 1
+    if dest.u_threshold and dest.activeconns + dest.inactconns >= dest.u_threshold:
+        dest.flags |= DestFlag.OVERLOAD
+
+
+def unbind_dest(conn: Conn) -> None:
+    """Uncount an entry from its destination and release the threshold if below it."""
+    dest = conn.dest
+    if dest is None:
+        return
+    if conn.flags & ConnFlag.TEMPLATE:
+        dest.persistconns -= 1
+    elif conn.flags & ConnFlag.INACTIVE:
+        dest.inactconns -= 1
+    else:
+        dest.activeconns -= 1
+    total = dest.activeconns + dest.inactconns
+    if dest.l_threshold:
+        if total < dest.l_threshold:
+            dest.flags &= ~DestFlag.OVERLOAD
+    elif dest.u_threshold:
+        if total * 4 < dest.u_threshold * 3:
+            dest.flags &= ~DestFlag.OVERLOAD
+    else:
+        dest.flags &= ~DestFlag.OVERLOAD
+    dest.refcnt -= 1
+
+
+def set_active(conn: Conn, active: bool) -> None:
+    """Move an entry between its destination's active and inactive counts."""
+    inactive = bool(conn.flags & ConnFlag.INACTIVE)
+    if active == (not inactive):
+        return
+    dest = conn.dest
+    if active:
+        conn.flags = intern_flags(conn.flags & ~ConnFlag.INACTIVE)
+        if dest is not None:
+            dest.activeconns += 1
+            dest.inactconns -= 1
+    else:
+        conn.flags = intern_flags(conn.flags | ConnFlag.INACTIVE)
+        if dest is not None:
+            dest.activeconns -= 1
+            dest.inactconns += 1
+
+
+class ConnTable:
+    """All connection entries and templates of one director, with their expiry timers."""
+
+    def __init__(self) -> None:
+        self.conns: dict[int, Conn] = {}  # inbound key -> entry
+        self.replies: dict[int, Conn] = {}  # NAT reply key -> entry
+        self.templates: dict[int, Conn] = {}  # template key -> template
+        self.invalid_templates: set[Conn] = set()  # unmatchable, waiting for their timer
+        self._wheel: dict[int, list[Conn]] = {}
+        self._ticks: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.conns) + len(self.templates) + len(self.invalid_templates)
+
+    def entries(self) -> Iterator[Conn]:
+        """Every hashed entry and template."""
+        yield from self.conns.values()
+        yield from self.templates.values()
+        yield from self.invalid_templates
+
+    # -- creation and lookup -------------------------------------------------
+
+    def new(self, key: int, dest: Dest, dport: int, flags: int, now: float) -> Conn:
+        """Create an entry bound to ``dest`` and hash it (one-packet entries stay unhashed)."""
+        conn = Conn(key, dest, dport, 0)
+        conn.flags = intern_flags(flags | dest.conn_flags)
+        bind_dest(conn, dest)
+        if not flags & ConnFlag.ONE_PACKET:
+            self.hash(conn)
+        return conn
+
+    def hash(self, conn: Conn) -> None:
+        """Enter ``conn`` in the lookup maps."""
+        conn.flags = intern_flags(conn.flags | ConnFlag.HASHED)
+        if conn.flags & ConnFlag.TEMPLATE:
+            self.templates[conn.key] = conn
+            return
+        self.conns[conn.key] = conn
+        if conn.flags & 7 == FwdMethod.MASQ:
+            self.replies[reply_key(conn)] = conn
+
+    def unhash(self, conn: Conn) -> bool:
+        """Remove ``conn`` from the lookup maps; False when it was not hashed."""
+        if not conn.flags & ConnFlag.HASHED:
+            return False
+        conn.flags = intern_flags(conn.flags & ~ConnFlag.HASHED)
+        if conn.flags & ConnFlag.TEMPLATE:
+            if self.templates.get(conn.key) is conn:
+                del self.templates[conn.key]
+            else:
+                self.invalid_templates.discard(conn)
+            return True
+        del self.conns[conn.key]
+        if conn.flags & 7 == FwdMethod.MASQ:
+            self.replies.pop(reply_key(conn), None)
+        return True
+
+    def invalidate_template(self, tpl: Conn) -> None:
+        """Make a template unmatchable (vport/dport 65535) and leave it to its timer."""
+        if tpl.key & _MASK16 == _MASK16 or not tpl.flags & ConnFlag.HASHED:
+            return
+        if self.templates.get(tpl.key) is tpl:
+            del self.templates[tpl.key]
+        tpl.key |= _MASK16
+        tpl.dport = _MASK16
+        self.invalid_templates.add(tpl)
+
+    # -- timers --------------------------------------------------------------
+
+    def arm(self, conn: Conn, now: float) -> None:
+        """(Re)start the entry's timer: it expires at now + its timeout."""
+        old = conn.expires
+        expires = now + conn.timeout
+        conn.expires = expires
+        tick = math.ceil(expires)
+        if old and tick >= math.ceil(old):
+            return  # its bucket comes first; the entry is moved on when it is visited
+        self._push(conn, tick)
+
+    def _push(self, conn: Conn, tick: int) -> None:
+        bucket = self._wheel.get(tick)
+        if bucket is None:
+            self._wheel[tick] = [conn]
+            heapq.heappush(self._ticks, tick)
+        else:
+            bucket.append(conn)
+
+    def expire(self, now: float) -> None:
+        """Run the timers of every entry due at ``now``."""
+        ticks = self._ticks
+        wheel = self._wheel
+        while ticks and ticks[0] <= now:
+            tick = heapq.heappop(ticks)
+            for conn in wheel.pop(tick):
+                if not conn.flags & ConnFlag.HASHED:
+                    continue
+                if conn.expires > now:
+                    self._push(conn, math.ceil(conn.expires))
+                else:
+                    self.timer_fired(conn, now)
+
+    def timer_fired(self, conn: Conn, now: float) -> None:
+        """An entry's timer ran out: re-arm it while it controls others, else remove it."""
+        if conn.n_control:
+            conn.timeout = TEMPLATE_RECHECK
+            self.arm(conn, now)
+            return
+        self.remove(conn, now)
+
+    def remove(self, conn: Conn, now: float) -> None:
+        """Unlink an entry: unhash, release its template, unbind its destination."""
+        if not self.unhash(conn) and not conn.flags & ConnFlag.ONE_PACKET:
+            return
+        ctl = conn.control
+        if ctl is not None:
+            drop_ctl = conn.timeout == 0
+            conn.control = None
+            ctl.n_control -= 1
+            if drop_ctl and not ctl.n_control and not (
+                ctl.flags & ConnFlag.TEMPLATE and ctl.state & CTPL_ASSURED
+            ):
+                self.delete(ctl, now)
+        unbind_dest(conn)
+
+    def delete(self, conn: Conn, now: float) -> None:
+        """Expire an entry now, dropping an unassured template it leaves unused."""
+        if not conn.flags & ConnFlag.HASHED:
+            return
+        if conn.control is not None:
+            conn.timeout = 0
+        if conn.n_control:
+            conn.timeout = TEMPLATE_RECHECK
+            self.arm(conn, now)
+            return
+        self.remove(conn, now)
+
+    def expire_now(self, conn: Conn, now: float) -> None:
+        """Make the entry's timer fire now (the kernel's ip_vs_conn_expire_now)."""
+        if conn.flags & ConnFlag.HASHED:
+            self.timer_fired(conn, now)
+
+    def flush_dest_conns(self, now: float) -> None:
+        """Delete entries whose destination is gone, with their unused templates."""
+        doomed = [c for c in self.entries()
+                  if c.dest is not None and not c.dest.flags & DestFlag.AVAILABLE]
+        for conn in doomed:
+            if conn.n_control or not conn.flags & ConnFlag.HASHED:
+                continue
+            ctl = conn.control
+            self.delete(conn, now)
+            if ctl is not None and not ctl.n_control:
+                self.delete(ctl, now)

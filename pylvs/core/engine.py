@@ -1,0 +1,289 @@
+"""Packet processing: the datapath's single entry point into core (ip_vs_in/ip_vs_out).
+
+:func:`process` takes one packet's :class:`PacketMeta` and returns a
+:class:`Verdict`. Inbound packets (client -> virtual service) are matched
+against the connection table or scheduled into a new entry; NAT replies are
+matched by their reply key. Counters, the state machine and entry timers are
+updated here, all driven by the ``now`` passed in.
+
+ICMP errors (``meta.related``) carry the quoted packet's tuple; the entry is
+found by that tuple reversed (the quoted packet travelled the other way),
+counted, and never changes state or creates an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pylvs.core.conn import CTPL_ASSURED, Conn, intern_flags, pack_key, set_active, unpack_key
+from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, ConnFlag, DestFlag, SvcFlag
+from pylvs.core.meta import TCP_RST, TCP_SYN, Action, Direction, PacketMeta, Verdict
+from pylvs.core.persistence import FTP_PORT, check_template, template_key
+from pylvs.core.proto import (
+    TCP_ACTIVE,
+    Table,
+    TcpState,
+    tcp_next_state,
+    tcp_timeout,
+)
+
+if TYPE_CHECKING:
+    from pylvs.core.ipvs import IPVS
+    from pylvs.core.model import Dest, Service
+
+FTP_DATA_PORT = 20
+
+# Reasons named in verdicts that do not forward
+NO_SERVICE = "no-service"  # PASS: no virtual service for the packet
+NO_CONN = "no-conn"  # PASS: TCP segment that cannot open a connection, no entry
+FTP_DATA = "ftp-data"  # PASS: active FTP data from port 20 is never scheduled
+FTP_OTHER = "ftp-other-port"  # PASS: other port on an FTP service's VIP, no dest
+NO_DEST = "no-dest"  # REJECT: the scheduler found no destination
+ICMP_NO_DEST = "icmp-no-dest"  # DROP: ICMP error for a service without destination
+DEST_GONE = "dest-unavailable"  # DROP: the entry's destination was removed
+NOT_OURS = "no-reply-conn"  # PASS: a reply matching no NAT entry
+RELATED_NO_CONN = "icmp-no-conn"  # PASS: ICMP error about no known entry
+
+
+def process(ipvs: IPVS, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
+    """Process one packet and say what the datapath must do with it."""
+    if meta.direction == Direction.OUT:
+        return _process_out(ipvs, meta, now)
+    return _process_in(ipvs, meta, now, rand32)
+
+
+def _forward(conn: Conn) -> Verdict:
+    dest = conn.dest
+    assert dest is not None
+    return Verdict(
+        Action.FORWARD, conn.flags & 7, dest.af, dest.addr, conn.dport,
+        tun_type=dest.tun_type, tun_port=dest.tun_port, tun_flags=dest.tun_flags, conn=conn,
+    )
+
+
+def _in_stats(ipvs: IPVS, conn: Conn, length: int) -> None:
+    dest = conn.dest
+    if dest is not None and dest.flags & DestFlag.AVAILABLE:
+        s = dest.stats
+        s.inpkts += 1
+        s.inbytes += length
+        svc = dest.svc
+        if svc is not None:
+            s = svc.stats
+            s.inpkts += 1
+            s.inbytes += length
+        s = ipvs.stats
+        s.inpkts += 1
+        s.inbytes += length
+
+
+def _out_stats(ipvs: IPVS, conn: Conn, length: int) -> None:
+    dest = conn.dest
+    if dest is not None and dest.flags & DestFlag.AVAILABLE:
+        s = dest.stats
+        s.outpkts += 1
+        s.outbytes += length
+        svc = dest.svc
+        if svc is not None:
+            s = svc.stats
+            s.outpkts += 1
+            s.outbytes += length
+        s = ipvs.stats
+        s.outpkts += 1
+        s.outbytes += length
+
+
+def _conn_stats(ipvs: IPVS, svc: Service, dest: Dest) -> None:
+    dest.stats.conns += 1
+    svc.stats.conns += 1
+    ipvs.stats.conns += 1
+
+
+def _assure_template(conn: Conn) -> None:
+    ctl = conn.control
+    if ctl is not None and ctl.flags & ConnFlag.TEMPLATE:
+        ctl.state |= CTPL_ASSURED
+
+
+def set_state(ipvs: IPVS, conn: Conn, protocol: int, direction: int, tcp_flags: int) -> None:
+    """Run the protocol's state machine for one packet and set the entry's timeout."""
+    timeouts = ipvs.timeouts
+    if protocol == IPPROTO_TCP:
+        if direction == Direction.OUT:
+            table = Table.OUTPUT
+            if conn.flags & ConnFlag.NOOUTPUT:
+                conn.flags = intern_flags(conn.flags & ~ConnFlag.NOOUTPUT)
+        elif conn.flags & ConnFlag.NOOUTPUT:
+            table = Table.INPUT_ONLY
+        else:
+            table = Table.INPUT
+        new = tcp_next_state(table, conn.state, tcp_flags)
+        if new != conn.state:
+            set_active(conn, TCP_ACTIVE[new])
+            if new == TcpState.ESTABLISHED:
+                _assure_template(conn)
+        conn.state = new
+        conn.timeout = tcp_timeout(new, timeouts.tcp, timeouts.tcpfin)
+    elif protocol == IPPROTO_UDP:
+        conn.timeout = timeouts.udp
+        if direction == Direction.OUT:
+            _assure_template(conn)
+    # other protocols keep the entry's timeout
+
+
+def _put(ipvs: IPVS, conn: Conn, now: float) -> None:
+    """Release an entry after its packet: re-arm its timer, or drop a one-packet entry."""
+    if conn.flags & ConnFlag.ONE_PACKET:
+        ipvs.conns.remove(conn, now)
+    else:
+        ipvs.conns.arm(conn, now)
+
+
+def _process_out(ipvs: IPVS, meta: PacketMeta, now: float) -> Verdict:
+    table = ipvs.conns
+    if meta.related:
+        key = pack_key(meta.af, meta.protocol, meta.daddr, meta.dport, meta.saddr, meta.sport)
+    else:
+        key = pack_key(meta.af, meta.protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
+    conn = table.replies.get(key)
+    if conn is None:
+        return Verdict(Action.PASS, reason=RELATED_NO_CONN if meta.related else NOT_OURS)
+    _out_stats(ipvs, conn, meta.length)
+    if not meta.related:
+        set_state(ipvs, conn, meta.protocol, Direction.OUT, meta.tcp_flags)
+        table.arm(conn, now)
+    _, _, _, _, vaddr, vport = unpack_key(conn.key)
+    dest = conn.dest
+    assert dest is not None
+    return Verdict(Action.NAT_OUT, conn.flags & 7, dest.af, dest.addr, conn.dport,
+                   vaddr=vaddr, vport=vport, conn=conn)
+
+
+def _is_new_conn_expected(conn: Conn, protocol: int, reuse_mode: int) -> bool:
+    if conn.control is not None:
+        return False
+    if protocol != IPPROTO_TCP:
+        return False
+    state = conn.state
+    return (
+        state == TcpState.TIME_WAIT
+        or state == TcpState.CLOSE
+        or bool(
+            reuse_mode & 2
+            and state == TcpState.FIN_WAIT
+            and conn.flags & ConnFlag.NOOUTPUT
+        )
+    )
+
+
+def _process_in(
+    ipvs: IPVS, meta: PacketMeta, now: float, rand32: Callable[[], int]
+) -> Verdict:
+    table = ipvs.conns
+    protocol = meta.protocol
+    if meta.related:
+        key = pack_key(meta.af, protocol, meta.daddr, meta.dport, meta.saddr, meta.sport)
+        conn = table.conns.get(key)
+        if conn is None:
+            return Verdict(Action.PASS, reason=RELATED_NO_CONN)
+        dest = conn.dest
+        if dest is not None and not dest.flags & DestFlag.AVAILABLE:
+            return Verdict(Action.DROP, reason=DEST_GONE, conn=conn)
+        _in_stats(ipvs, conn, meta.length)
+        return _forward(conn)
+
+    key = pack_key(meta.af, protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
+    conn = table.conns.get(key)
+    sysctls = ipvs.sysctls
+    if conn is not None:
+        if protocol == IPPROTO_TCP and meta.tcp_flags & TCP_SYN:
+            dest = conn.dest
+            nodest = sysctls.expire_nodest_conn and dest is not None and dest.weight == 0
+            if nodest or (
+                sysctls.conn_reuse_mode
+                and _is_new_conn_expected(conn, protocol, sysctls.conn_reuse_mode)
+            ):
+                # only templates control entries here, and they are never looked up
+                # as connections: the old entry can always go at once
+                table.remove(conn, now)
+                conn = None
+        if conn is not None:
+            dest = conn.dest
+            if dest is not None and not dest.flags & DestFlag.AVAILABLE:
+                if not sysctls.expire_nodest_conn:
+                    return Verdict(Action.DROP, reason=DEST_GONE, conn=conn)
+                table.remove(conn, now)
+                conn = None
+
+    if conn is None:
+        svc = ipvs.lookup_service(meta.af, protocol, meta.daddr, meta.dport, meta.fwmark)
+        if svc is None:
+            return Verdict(Action.PASS, reason=NO_SERVICE)
+        if protocol == IPPROTO_TCP:
+            flags = meta.tcp_flags
+            if flags & TCP_RST or not (flags & TCP_SYN or sysctls.sloppy_tcp):
+                return Verdict(Action.PASS, reason=NO_CONN)
+        result = _schedule(ipvs, svc, meta, key, now, rand32)
+        if isinstance(result, Verdict):
+            return result
+        conn = result
+
+    _in_stats(ipvs, conn, meta.length)
+    set_state(ipvs, conn, protocol, Direction.IN, meta.tcp_flags)
+    verdict = _forward(conn)
+    _put(ipvs, conn, now)
+    return verdict
+
+
+def _leave(svc: Service, meta: PacketMeta) -> Verdict:
+    """No destination for a new connection (ip_vs_leave without cache bypass)."""
+    if svc.port == FTP_PORT and meta.dport != FTP_PORT:
+        return Verdict(Action.PASS, reason=FTP_OTHER)
+    return Verdict(Action.REJECT, reason=NO_DEST)
+
+
+def _schedule(
+    ipvs: IPVS, svc: Service, meta: PacketMeta, key: int, now: float,
+    rand32: Callable[[], int],
+) -> Conn | Verdict:
+    """Create the entry of a new connection (ip_vs_schedule / ip_vs_sched_persist)."""
+    if meta.sport == FTP_DATA_PORT:
+        return Verdict(Action.PASS, reason=FTP_DATA)
+    table = ipvs.conns
+    dport = meta.dport
+    flags = (
+        ConnFlag.ONE_PACKET
+        if svc.flags & SvcFlag.ONEPACKET and meta.protocol == IPPROTO_UDP
+        else 0
+    )
+    if svc.flags & SvcFlag.PERSISTENT:
+        tkey = template_key(svc, meta.protocol, meta.saddr, meta.daddr, dport)
+        tpl = check_template(table, tkey, ipvs.sysctls)
+        if tpl is None:
+            sched = svc.scheduler
+            dest = sched.schedule(svc, meta, now, rand32) if sched is not None else None
+            if dest is None:
+                return _leave(svc, meta)
+            tport = dest.port if dport == svc.port and svc.port != FTP_PORT else 0
+            tpl = table.new(tkey, dest, tport, ConnFlag.TEMPLATE, now)
+            tpl.timeout = svc.timeout
+        else:
+            dest = tpl.dest
+            assert dest is not None
+        rport = dest.port if dport == svc.port and dest.port else dport
+        conn = table.new(key, dest, rport, flags, now)
+        conn.control = tpl
+        tpl.n_control += 1
+        table.arm(tpl, now)
+        _conn_stats(ipvs, svc, dest)
+        return conn
+    if not svc.fwmark and dport != svc.port:
+        return _leave(svc, meta)
+    sched = svc.scheduler
+    dest = sched.schedule(svc, meta, now, rand32) if sched is not None else None
+    if dest is None:
+        return _leave(svc, meta)
+    conn = table.new(key, dest, dest.port or dport, flags, now)
+    _conn_stats(ipvs, svc, dest)
+    return conn

@@ -1,0 +1,140 @@
+"""Packets through IPVS.process(): DR, NAT and UDP flows, counters, no-dest, reuse."""
+
+from __future__ import annotations
+
+from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, FwdMethod, SvcFlag
+from pylvs.core.ipvs import IPVS
+from pylvs.core.meta import (
+    TCP_ACK,
+    TCP_FIN,
+    TCP_RST,
+    TCP_SYN,
+    Action,
+    Direction,
+    PacketMeta,
+    Verdict,
+)
+from pylvs.core.model import DestSpec, ServiceKey, ServiceSpec
+from pylvs.core.views import conn_views
+
+VIP = bytes([198, 18, 0, 150])
+CIP = bytes([198, 18, 0, 100])
+RS1 = bytes([198, 18, 0, 171])
+RS2 = bytes([198, 18, 0, 172])
+NRS1 = bytes([198, 19, 0, 171])
+
+
+def rand32() -> int:
+    return 0x12345678
+
+
+def cin(sport: int, flags: int, dport: int = 80, proto: int = IPPROTO_TCP,
+        length: int = 60, related: bool = False) -> PacketMeta:
+    return PacketMeta(2, proto, CIP, VIP, sport, dport, flags, length, Direction.IN,
+                      related=related)
+
+
+def table(method: int = FwdMethod.DROUTE, proto: int = IPPROTO_TCP, port: int = 80,
+          rs: tuple[bytes, ...] = (RS1, RS2), flags: int = 0, timeout: int = 0,
+          ) -> tuple[IPVS, ServiceKey]:
+    t = IPVS()
+    svc = t.add_service(ServiceSpec(protocol=proto, addr=VIP, port=port, sched_name="rr",
+                                    flags=flags, timeout=timeout))
+    for addr in rs:
+        t.add_dest(svc.key, DestSpec(addr=addr, port=port, conn_flags=method))
+    return t, svc.key
+
+
+def states(t: IPVS, now: float) -> list[tuple[str, int]]:
+    return sorted((v.state, round(v.expires)) for v in conn_views(t, now))
+
+
+def test_dr_flow_states_counters_and_stats() -> None:
+    t, key = table()
+    v = t.process(cin(40000, TCP_SYN), 0.0, rand32)
+    assert v.action == Action.FORWARD and v.fwd_method == FwdMethod.DROUTE
+    chosen = t.get_service(key).find_dest(2, v.daddr, 80)
+    assert chosen is not None
+    assert states(t, 0.0) == [("SYN_RECV", 60)]
+    assert (chosen.activeconns, chosen.inactconns, chosen.refcnt) == (1, 0, 1)
+    t.process(cin(40000, TCP_ACK), 1.0, rand32)
+    assert states(t, 1.0) == [("ESTABLISHED", 900)]
+    t.process(cin(40000, TCP_FIN | TCP_ACK), 2.0, rand32)
+    assert states(t, 2.0) == [("FIN_WAIT", 120)]
+    assert (chosen.activeconns, chosen.inactconns) == (0, 1)
+    t.process(cin(40000, TCP_ACK), 3.0, rand32)
+    assert states(t, 3.0) == [("FIN_WAIT", 120)]
+    svc = t.get_service(key)
+    assert svc.stats.counters().conns == 1
+    assert svc.stats.counters().inpkts == 4 and svc.stats.counters().inbytes == 240
+    assert t.stats.counters().inpkts == 4 and chosen.stats.counters().inpkts == 4
+    t.expire(122.9)
+    assert len(t.conns) == 1
+    t.expire(123.0)
+    assert len(t.conns) == 0
+    assert (chosen.activeconns, chosen.inactconns, chosen.refcnt) == (0, 0, 0)
+
+
+def test_nat_flow_replies_are_rewritten_and_counted() -> None:
+    t, key = table(FwdMethod.MASQ, rs=(NRS1,))
+    v = t.process(cin(40001, TCP_SYN), 0.0, rand32)
+    assert (v.action, v.daddr, v.dport) == (Action.FORWARD, NRS1, 80)
+    reply = PacketMeta(2, IPPROTO_TCP, NRS1, CIP, 80, 40001, TCP_SYN | TCP_ACK, 60,
+                       Direction.OUT)
+    r = t.process(reply, 0.1, rand32)
+    assert (r.action, r.vaddr, r.vport) == (Action.NAT_OUT, VIP, 80)
+    assert r.conn is v.conn
+    assert states(t, 0.1) == [("SYN_RECV", 60)]
+    t.process(cin(40001, TCP_ACK), 0.2, rand32)
+    assert states(t, 0.2) == [("ESTABLISHED", 900)]
+    # server closes first: output fin from ES -> FIN_WAIT, client ack keeps it
+    t.process(PacketMeta(2, IPPROTO_TCP, NRS1, CIP, 80, 40001, TCP_FIN | TCP_ACK, 52,
+                         Direction.OUT), 0.3, rand32)
+    assert states(t, 0.3) == [("FIN_WAIT", 120)]
+    svc = t.get_service(key)
+    c = svc.stats.counters()
+    assert (c.conns, c.inpkts, c.outpkts, c.outbytes) == (1, 2, 2, 112)
+    # a reply for an unknown connection is not ours
+    stray = PacketMeta(2, IPPROTO_TCP, NRS1, CIP, 80, 40999, TCP_ACK, 52, Direction.OUT)
+    assert t.process(stray, 0.4, rand32).action == Action.PASS
+
+
+def test_udp_is_always_inactive_and_uses_the_udp_timeout() -> None:
+    t, _ = table(FwdMethod.MASQ, proto=IPPROTO_UDP, port=53, rs=(NRS1,))
+    t.set_timeouts(0, 0, 200)
+    v = t.process(cin(5000, 0, dport=53, proto=IPPROTO_UDP), 0.0, rand32)
+    assert v.action == Action.FORWARD
+    d = t.conns.conns[v.conn.key].dest  # type: ignore[union-attr]
+    assert d is not None and (d.activeconns, d.inactconns) == (0, 1)
+    assert states(t, 0.0) == [("UDP", 200)]
+
+
+def test_no_dest_rejects_and_tcp_without_syn_passes() -> None:
+    t, _ = table(rs=())
+    assert t.process(cin(1, TCP_ACK), 0.0, rand32).action == Action.PASS
+    v = t.process(cin(1, TCP_SYN), 0.0, rand32)
+    assert (v.action, v.reason) == (Action.REJECT, "no-dest")
+    assert t.process(cin(1, TCP_SYN | TCP_RST), 0.0, rand32).action == Action.PASS
+    other = PacketMeta(2, IPPROTO_TCP, CIP, VIP, 1, 81, TCP_SYN, 60)
+    assert t.process(other, 0.0, rand32).reason == "no-service"
+
+
+def test_syn_on_time_wait_entry_is_rescheduled() -> None:
+    t, _ = table(FwdMethod.MASQ)
+    first = t.process(cin(7, TCP_SYN), 0.0, rand32)
+    t.process(cin(7, TCP_ACK), 0.05, rand32)
+    t.process(cin(7, TCP_RST), 0.1, rand32)
+    assert states(t, 0.1) == [("CLOSE", 10)]
+    second = t.process(cin(7, TCP_SYN), 0.2, rand32)
+    assert second.conn is not first.conn and second.daddr != first.daddr
+    assert states(t, 0.2) == [("SYN_RECV", 60)]
+
+
+def test_one_packet_scheduling_leaves_no_entry() -> None:
+    t, key = table(proto=IPPROTO_UDP, port=53, flags=SvcFlag.ONEPACKET)
+    a = t.process(cin(9, 0, dport=53, proto=IPPROTO_UDP), 0.0, rand32)
+    b = t.process(cin(9, 0, dport=53, proto=IPPROTO_UDP), 0.0, rand32)
+    assert isinstance(a, Verdict) and a.daddr != b.daddr
+    assert len(t.conns) == 0
+    assert t.get_service(key).stats.counters().conns == 2
+    assert all(d.inactconns == 0 and d.refcnt == 0 for d in t.get_service(key).dests)
