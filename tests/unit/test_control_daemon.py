@@ -1,0 +1,169 @@
+"""The daemon in process: datapath seam, timers, save on exit (no subprocess)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pylvs
+from pylvs.control import daemon as daemon_module
+from pylvs.control.daemon import Daemon, build_parser
+
+
+class FakeDatapath:
+    def __init__(self, kind: str, ipvs: Any, interfaces: list[str], loop: Any) -> None:
+        self.kind, self.ipvs, self.interfaces, self.loop = kind, ipvs, interfaces, loop
+        self.events: list[str] = []
+
+    def start(self) -> None:
+        self.events.append("start")
+
+    def stop(self) -> None:
+        self.events.append("stop")
+
+    def table_changed(self) -> None:
+        self.events.append("changed")
+
+    def counters(self) -> dict[str, Any]:
+        return {"rx": 7}
+
+
+def _install_fake_datapath(monkeypatch: pytest.MonkeyPatch) -> list[FakeDatapath]:
+    made: list[FakeDatapath] = []
+    fake = types.ModuleType("pylvs.datapath")
+
+    def create(kind: str, ipvs: Any, interfaces: list[str], loop: Any) -> FakeDatapath:
+        made.append(FakeDatapath(kind, ipvs, interfaces, loop))
+        return made[-1]
+
+    fake.create = create  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pylvs.datapath", fake)
+    monkeypatch.setattr(pylvs, "datapath", fake, raising=False)
+    return made
+
+
+async def _request(path: str, line: str) -> dict[str, Any]:
+    reader, writer = await asyncio.open_unix_connection(path)
+    writer.write(line.encode() + b"\n")
+    await writer.drain()
+    reply: dict[str, Any] = json.loads(await reader.readline())
+    writer.close()
+    await writer.wait_closed()
+    return reply
+
+
+async def _until_serving(d: Daemon) -> None:
+    for _ in range(200):
+        if Path(d.socket_path).exists():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("daemon did not bind its socket")
+
+
+ADD = '{"v":1,"op":"add_service","args":[{"addr":"198.18.0.150","port":80,"sched_name":"rr"}]}'
+
+
+def _daemon(tmp_path: Path, *extra: str) -> Daemon:
+    opts = build_parser().parse_args(
+        ["--socket", str(tmp_path / "d.sock"), "--rules", str(tmp_path / "rules"), *extra]
+    )
+    return Daemon(opts)
+
+
+def test_datapath_built_started_notified_and_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _install_fake_datapath(monkeypatch)
+    d = _daemon(tmp_path, "--interface", "veth0", "--interface", "veth1", "--datapath", "python")
+
+    async def scenario() -> dict[str, Any]:
+        task = asyncio.create_task(d.run())
+        await _until_serving(d)
+        ok = await _request(d.socket_path, ADD)
+        dup = await _request(d.socket_path, ADD)
+        listed = await _request(d.socket_path, '{"v":1,"op":"list_services","args":[null]}')
+        status = await _request(d.socket_path, '{"v":1,"op":"status","args":[]}')
+        assert ok["ok"] and not dup["ok"] and listed["ok"]
+        d._stop.set()
+        await task
+        return status
+
+    status = asyncio.run(scenario())
+    [dp] = made
+    assert (dp.kind, dp.interfaces, dp.ipvs) == ("python", ["veth0", "veth1"], d.ipvs)
+    assert dp.events == ["start", "changed", "stop"]  # only the successful add notified
+    assert status["result"]["datapath"] == "python"
+    assert status["result"]["datapath_counters"] == {"rx": 7}
+    assert not Path(d.socket_path).exists()
+
+
+def test_without_interface_no_datapath_module_is_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(sys.modules, "pylvs.datapath", raising=False)
+    monkeypatch.delattr(pylvs, "datapath", raising=False)
+    d = _daemon(tmp_path)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(d.run())
+        await _until_serving(d)
+        assert (await _request(d.socket_path, ADD))["ok"]
+        d._stop.set()
+        await task
+
+    asyncio.run(scenario())
+    assert d.datapath is None
+    assert "pylvs.datapath" not in sys.modules
+
+
+def test_timers_run_expire_and_estimate_on_the_real_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(daemon_module, "EXPIRE_PERIOD", 0.01)
+    monkeypatch.setattr(daemon_module, "ESTIMATOR_PERIOD", 0.05)
+    d = _daemon(tmp_path)
+    expired: list[float] = []
+    estimated: list[float] = []
+    loop_time: list[float] = []
+    d.ipvs.expire = expired.append  # type: ignore[attr-defined]
+    d.ipvs.estimate = lambda: estimated.append(loop_time[-1])  # type: ignore[attr-defined]
+
+    async def scenario() -> None:
+        task = asyncio.create_task(d.run())
+        await _until_serving(d)
+        for _ in range(30):
+            loop_time.append(asyncio.get_running_loop().time())
+            await asyncio.sleep(0.01)
+        d._stop.set()
+        await task
+
+    asyncio.run(scenario())
+    assert len(expired) >= 5
+    assert expired == sorted(expired)  # monotonic time passed in
+    assert 1 <= len(estimated) < len(expired)
+
+
+def test_save_on_exit_writes_the_rules_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        daemon_module, "save_rules", lambda path, views: saved.append((path, len(views)))
+    )
+    d = _daemon(tmp_path, "--save-on-exit")
+
+    async def scenario() -> None:
+        task = asyncio.create_task(d.run())
+        await _until_serving(d)
+        assert (await _request(d.socket_path, ADD))["ok"]
+        d._stop.set()
+        await task
+
+    asyncio.run(scenario())
+    assert saved == [(str(tmp_path / "rules"), 1)]
