@@ -1,0 +1,1 @@
+"""The seed's LVS cluster built from network namespaces on one machine (``pylvs lab``)."""

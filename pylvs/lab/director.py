@@ -1,0 +1,99 @@
+"""The lab director's daemon: ``pylvsd`` started inside the director namespace."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pylvs.lab.errors import LabError
+from pylvs.lab.system import alive, in_netns, stop_processes
+
+DATAPATHS = ("auto", "python", "xdp", "none")
+START_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class DaemonStart:
+    """How the lab director's daemon ended up running."""
+
+    pid: int
+    datapath: str  # what was asked for the packets: auto/python/xdp, or none (control only)
+    argv: tuple[str, ...]
+    note: str = ""
+
+
+def venv_bin() -> Path:
+    """The directory of this Python's commands (the venv's ``bin``)."""
+    return Path(sys.executable).parent
+
+
+def daemon_argv(socket: Path, workdir: Path, datapath: str) -> list[str]:
+    """The ``pylvsd`` command line for the lab director."""
+    argv = [
+        str(venv_bin() / "pylvsd"),
+        "--socket", str(socket),
+        "--rules", str(workdir / "rules"),
+        "--pidfile", str(workdir / "pylvsd.pid"),
+    ]
+    if datapath != "none":
+        argv += ["--interface", "eth0", "--datapath", datapath]
+    return argv
+
+
+def start(netns: str, socket: Path, workdir: Path, datapath: str) -> DaemonStart:
+    """Start pylvsd in ``netns`` and wait for its control socket.
+
+    With ``datapath="auto"``, a daemon that cannot serve packets on eth0 yet is restarted
+    control-only, and the returned note says so; any other choice fails loudly.
+    """
+    if datapath not in DATAPATHS:
+        raise LabError(f"unknown datapath {datapath!r}: choose one of {', '.join(DATAPATHS)}")
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "rules").touch()
+    try:
+        return _start(netns, socket, workdir, datapath)
+    except LabError as exc:
+        if datapath != "auto":
+            raise
+        started = _start(netns, socket, workdir, "none")
+        note = f"packets are not served (control only): with --interface eth0, {exc}"
+        return DaemonStart(started.pid, "none", started.argv, note)
+
+
+def _start(netns: str, socket: Path, workdir: Path, datapath: str) -> DaemonStart:
+    argv = daemon_argv(socket, workdir, datapath)
+    log = workdir / "pylvsd.log"
+    socket.unlink(missing_ok=True)
+    env = dict(os.environ, PYLVS_SOCKET=str(socket))
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            in_netns(netns, argv), stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            env=env, start_new_session=True,
+        )
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise LabError(f"pylvsd exited at start (status {proc.returncode}): {_tail(log)}")
+        if socket.exists():
+            return DaemonStart(proc.pid, datapath, tuple(argv))
+        time.sleep(0.05)
+    stop_processes([proc.pid])
+    raise LabError(f"pylvsd did not open {socket} within {START_TIMEOUT:.0f} s: {_tail(log)}")
+
+
+def running(pid: int | None) -> bool:
+    """Whether the recorded daemon still runs."""
+    return pid is not None and alive(pid)
+
+
+def _tail(log: Path, lines: int = 1) -> str:
+    try:
+        text = log.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return "(no log)"
+    text = [t for t in text if "Warning:" not in t]
+    return " | ".join(t.strip() for t in text[-lines:]) or "(empty log)"
