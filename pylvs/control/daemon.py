@@ -124,19 +124,14 @@ class Daemon:
         log.info("datapath %s on %s", kind, ", ".join(self.opts.interface))
 
     async def _timers(self) -> None:
-        expire = getattr(self.ipvs, "expire", None)
-        estimate = getattr(self.ipvs, "estimate", None)
         next_estimate = time.monotonic() + ESTIMATOR_PERIOD
         while True:
             await asyncio.sleep(EXPIRE_PERIOD)
             now = time.monotonic()
             try:
-                if expire is not None:
-                    expire(now)
-                else:
-                    self.ipvs.expire_trash(now)
-                if estimate is not None and now >= next_estimate:
-                    estimate()
+                self.ipvs.expire(now)
+                if now >= next_estimate:
+                    self.ipvs.estimate()
                     next_estimate += ESTIMATOR_PERIOD
                     if next_estimate < now:
                         next_estimate = now + ESTIMATOR_PERIOD

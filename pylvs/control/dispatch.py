@@ -16,7 +16,7 @@ from pylvs.control import wire
 from pylvs.core.constants import CONN_TAB_SIZE, IPVS_VERSION
 from pylvs.core.errors import IPVSError
 from pylvs.core.ipvs import IPVS
-from pylvs.core.views import ConnView, service_view, service_views
+from pylvs.core.views import conn_views, service_view, service_views
 
 Call = tuple[str, tuple[Any, ...]]
 SYNC_UNAVAILABLE = "the connection synchronisation daemon is not available in this version"
@@ -75,15 +75,6 @@ def apply_batch(ipvs: IPVS, calls: list[Call], replace: bool) -> None:
 def error_text(exc: IPVSError) -> str:
     """The message of an IPVSError as the protocol carries it."""
     return exc.detail or errno.errorcode.get(exc.errno, str(exc.errno))
-
-
-def conn_views(ipvs: IPVS, now: float) -> list[ConnView]:
-    """The connection table as listed, when the table keeps connections."""
-    lister = getattr(ipvs, "conn_views", None)
-    if lister is None:
-        return []
-    views: list[ConnView] = lister(now)
-    return views
 
 
 class Dispatcher:
@@ -166,7 +157,7 @@ class Dispatcher:
         out: dict[str, Any] = {
             "services": len(services),
             "dests": sum(len(s.dests) for s in services),
-            "conns": len(conn_views(self.ipvs, self.clock())),
+            "conns": len(self.ipvs.conns),
         }
         if self.status is not None:
             out.update(self.status())

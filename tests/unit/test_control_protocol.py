@@ -13,6 +13,7 @@ from pylvs.control.dispatch import Dispatcher
 from pylvs.control.transport import InProcess
 from pylvs.core.constants import AF_INET, AF_INET6, IPPROTO_UDP, FwdMethod, SvcFlag
 from pylvs.core.ipvs import IPVS
+from pylvs.core.meta import TCP_SYN, Direction, PacketMeta
 from pylvs.core.model import DestSpec, ServiceKey, ServiceSpec
 
 VIP = bytes([198, 18, 0, 150])
@@ -140,9 +141,20 @@ def test_flush_zero_timeouts_info() -> None:
     assert c.list_services() == []
 
 
-def test_list_conns_is_a_list() -> None:
-    c, _ = _client()
+def test_list_conns_round_trips_a_connection_and_status_counts_it() -> None:
+    ipvs = IPVS()
+    c = Client(transport=InProcess(ipvs, Dispatcher(ipvs, clock=lambda: 10.0)))
     assert c.list_conns() == []
+    c.add_service(ServiceSpec(addr=VIP, port=80, sched_name="rr"))
+    c.add_dest(KEY, DestSpec(addr=RS1, port=8080))
+    cip = bytes([198, 18, 0, 100])
+    syn = PacketMeta(AF_INET, 6, cip, VIP, 40000, 80, TCP_SYN, 60, Direction.IN)
+    ipvs.process(syn, 0.0, lambda: 1)
+    [conn] = c.list_conns()
+    assert (conn.caddr, conn.cport, conn.vaddr, conn.vport) == (cip, 40000, VIP, 80)
+    assert (conn.daddr, conn.dport, conn.state) == (RS1, 8080, "SYN_RECV")
+    assert conn.expires == pytest.approx(50.0)  # 60 s SYN_RECV timeout, listed at t=10
+    assert c.status()["conns"] == 1
 
 
 def test_apply_continues_after_errors_and_reports_each() -> None:
