@@ -24,6 +24,16 @@ from pylvs.core.constants import AF_INET, AF_INET6, ConnFlag, DestFlag, FwdMetho
 from pylvs.core.model import Dest
 from pylvs.core.proto import INITIAL_TIMEOUT
 
+# plain ints of the flags used per packet (enum arithmetic is too slow for the hot path)
+F_NOOUTPUT = int(ConnFlag.NOOUTPUT)
+F_INACTIVE = int(ConnFlag.INACTIVE)
+F_HASHED = int(ConnFlag.HASHED)
+F_TEMPLATE = int(ConnFlag.TEMPLATE)
+F_ONE_PACKET = int(ConnFlag.ONE_PACKET)
+D_AVAILABLE = int(DestFlag.AVAILABLE)
+D_OVERLOAD = int(DestFlag.OVERLOAD)
+FWD_MASQ = int(FwdMethod.MASQ)
+
 TEMPLATE_RECHECK = 60  # seconds a template that still controls entries is re-armed for
 CTPL_ASSURED = 1  # template state once a connection it controls was confirmed
 
@@ -104,7 +114,7 @@ class Conn:
     @property
     def is_template(self) -> bool:
         """True for a persistence template."""
-        return bool(self.flags & ConnFlag.TEMPLATE)
+        return bool(self.flags & F_TEMPLATE)
 
     @property
     def fwd_method(self) -> int:
@@ -126,15 +136,15 @@ class Conn:
 
 def bind_dest(conn: Conn, dest: Dest) -> None:
     """Count a new entry on its destination and apply the upper threshold."""
-    if conn.flags & ConnFlag.TEMPLATE:
+    if conn.flags & F_TEMPLATE:
         dest.persistconns += 1
-    elif conn.flags & ConnFlag.INACTIVE:
+    elif conn.flags & F_INACTIVE:
         dest.inactconns += 1
     else:
         dest.activeconns += 1
     dest.refcnt += 1
     if dest.u_threshold and dest.activeconns + dest.inactconns >= dest.u_threshold:
-        dest.flags |= DestFlag.OVERLOAD
+        dest.flags |= D_OVERLOAD
 
 
 def unbind_dest(conn: Conn) -> None:
@@ -142,37 +152,37 @@ def unbind_dest(conn: Conn) -> None:
     dest = conn.dest
     if dest is None:
         return
-    if conn.flags & ConnFlag.TEMPLATE:
+    if conn.flags & F_TEMPLATE:
         dest.persistconns -= 1
-    elif conn.flags & ConnFlag.INACTIVE:
+    elif conn.flags & F_INACTIVE:
         dest.inactconns -= 1
     else:
         dest.activeconns -= 1
     total = dest.activeconns + dest.inactconns
     if dest.l_threshold:
         if total < dest.l_threshold:
-            dest.flags &= ~DestFlag.OVERLOAD
+            dest.flags &= ~D_OVERLOAD
     elif dest.u_threshold:
         if total * 4 < dest.u_threshold * 3:
-            dest.flags &= ~DestFlag.OVERLOAD
+            dest.flags &= ~D_OVERLOAD
     else:
-        dest.flags &= ~DestFlag.OVERLOAD
+        dest.flags &= ~D_OVERLOAD
     dest.refcnt -= 1
 
 
 def set_active(conn: Conn, active: bool) -> None:
     """Move an entry between its destination's active and inactive counts."""
-    inactive = bool(conn.flags & ConnFlag.INACTIVE)
+    inactive = bool(conn.flags & F_INACTIVE)
     if active == (not inactive):
         return
     dest = conn.dest
     if active:
-        conn.flags = intern_flags(conn.flags & ~ConnFlag.INACTIVE)
+        conn.flags = intern_flags(conn.flags & ~F_INACTIVE)
         if dest is not None:
             dest.activeconns += 1
             dest.inactconns -= 1
     else:
-        conn.flags = intern_flags(conn.flags | ConnFlag.INACTIVE)
+        conn.flags = intern_flags(conn.flags | F_INACTIVE)
         if dest is not None:
             dest.activeconns -= 1
             dest.inactconns += 1
@@ -205,39 +215,39 @@ class ConnTable:
         conn = Conn(key, dest, dport, 0)
         conn.flags = intern_flags(flags | dest.conn_flags)
         bind_dest(conn, dest)
-        if not flags & ConnFlag.ONE_PACKET:
+        if not flags & F_ONE_PACKET:
             self.hash(conn)
         return conn
 
     def hash(self, conn: Conn) -> None:
         """Enter ``conn`` in the lookup maps."""
-        conn.flags = intern_flags(conn.flags | ConnFlag.HASHED)
-        if conn.flags & ConnFlag.TEMPLATE:
+        conn.flags = intern_flags(conn.flags | F_HASHED)
+        if conn.flags & F_TEMPLATE:
             self.templates[conn.key] = conn
             return
         self.conns[conn.key] = conn
-        if conn.flags & 7 == FwdMethod.MASQ:
+        if conn.flags & 7 == FWD_MASQ:
             self.replies[reply_key(conn)] = conn
 
     def unhash(self, conn: Conn) -> bool:
         """Remove ``conn`` from the lookup maps; False when it was not hashed."""
-        if not conn.flags & ConnFlag.HASHED:
+        if not conn.flags & F_HASHED:
             return False
-        conn.flags = intern_flags(conn.flags & ~ConnFlag.HASHED)
-        if conn.flags & ConnFlag.TEMPLATE:
+        conn.flags = intern_flags(conn.flags & ~F_HASHED)
+        if conn.flags & F_TEMPLATE:
             if self.templates.get(conn.key) is conn:
                 del self.templates[conn.key]
             else:
                 self.invalid_templates.discard(conn)
             return True
         del self.conns[conn.key]
-        if conn.flags & 7 == FwdMethod.MASQ:
+        if conn.flags & 7 == FWD_MASQ:
             self.replies.pop(reply_key(conn), None)
         return True
 
     def invalidate_template(self, tpl: Conn) -> None:
         """Make a template unmatchable (vport/dport 65535) and leave it to its timer."""
-        if tpl.key & _MASK16 == _MASK16 or not tpl.flags & ConnFlag.HASHED:
+        if tpl.key & _MASK16 == _MASK16 or not tpl.flags & F_HASHED:
             return
         if self.templates.get(tpl.key) is tpl:
             del self.templates[tpl.key]
@@ -272,7 +282,7 @@ class ConnTable:
         while ticks and ticks[0] <= now:
             tick = heapq.heappop(ticks)
             for conn in wheel.pop(tick):
-                if not conn.flags & ConnFlag.HASHED:
+                if not conn.flags & F_HASHED:
                     continue
                 if conn.expires > now:
                     self._push(conn, math.ceil(conn.expires))
@@ -289,7 +299,7 @@ class ConnTable:
 
     def remove(self, conn: Conn, now: float) -> None:
         """Unlink an entry: unhash, release its template, unbind its destination."""
-        if not self.unhash(conn) and not conn.flags & ConnFlag.ONE_PACKET:
+        if not self.unhash(conn) and not conn.flags & F_ONE_PACKET:
             return
         ctl = conn.control
         if ctl is not None:
@@ -297,14 +307,14 @@ class ConnTable:
             conn.control = None
             ctl.n_control -= 1
             if drop_ctl and not ctl.n_control and not (
-                ctl.flags & ConnFlag.TEMPLATE and ctl.state & CTPL_ASSURED
+                ctl.flags & F_TEMPLATE and ctl.state & CTPL_ASSURED
             ):
                 self.delete(ctl, now)
         unbind_dest(conn)
 
     def delete(self, conn: Conn, now: float) -> None:
         """Expire an entry now, dropping an unassured template it leaves unused."""
-        if not conn.flags & ConnFlag.HASHED:
+        if not conn.flags & F_HASHED:
             return
         if conn.control is not None:
             conn.timeout = 0
@@ -316,15 +326,15 @@ class ConnTable:
 
     def expire_now(self, conn: Conn, now: float) -> None:
         """Make the entry's timer fire now (the kernel's ip_vs_conn_expire_now)."""
-        if conn.flags & ConnFlag.HASHED:
+        if conn.flags & F_HASHED:
             self.timer_fired(conn, now)
 
     def flush_dest_conns(self, now: float) -> None:
         """Delete entries whose destination is gone, with their unused templates."""
         doomed = [c for c in self.entries()
-                  if c.dest is not None and not c.dest.flags & DestFlag.AVAILABLE]
+                  if c.dest is not None and not c.dest.flags & D_AVAILABLE]
         for conn in doomed:
-            if conn.n_control or not conn.flags & ConnFlag.HASHED:
+            if conn.n_control or not conn.flags & F_HASHED:
                 continue
             ctl = conn.control
             self.delete(conn, now)

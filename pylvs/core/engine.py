@@ -16,8 +16,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from pylvs.core.conn import CTPL_ASSURED, Conn, intern_flags, pack_key, set_active, unpack_key
-from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, ConnFlag, DestFlag, SvcFlag
+from pylvs.core.conn import (
+    CTPL_ASSURED,
+    D_AVAILABLE,
+    F_NOOUTPUT,
+    F_ONE_PACKET,
+    F_TEMPLATE,
+    Conn,
+    intern_flags,
+    pack_key,
+    set_active,
+    unpack_key,
+)
+from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, SvcFlag
 from pylvs.core.meta import TCP_RST, TCP_SYN, Action, Direction, PacketMeta, Verdict
 from pylvs.core.persistence import FTP_PORT, check_template, template_key
 from pylvs.core.proto import (
@@ -33,6 +44,16 @@ if TYPE_CHECKING:
     from pylvs.core.model import Dest, Service
 
 FTP_DATA_PORT = 20
+_SVC_ONEPACKET = int(SvcFlag.ONEPACKET)
+_SVC_PERSISTENT = int(SvcFlag.PERSISTENT)
+_IN = int(Direction.IN)
+_OUT = int(Direction.OUT)
+_FORWARD = int(Action.FORWARD)
+_NAT_OUT = int(Action.NAT_OUT)
+_ESTABLISHED = int(TcpState.ESTABLISHED)
+_INPUT = int(Table.INPUT)
+_OUTPUT = int(Table.OUTPUT)
+_INPUT_ONLY = int(Table.INPUT_ONLY)
 
 # Reasons named in verdicts that do not forward
 NO_SERVICE = "no-service"  # PASS: no virtual service for the packet
@@ -48,7 +69,7 @@ RELATED_NO_CONN = "icmp-no-conn"  # PASS: ICMP error about no known entry
 
 def process(ipvs: IPVS, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
     """Process one packet and say what the datapath must do with it."""
-    if meta.direction == Direction.OUT:
+    if meta.direction == _OUT:
         return _process_out(ipvs, meta, now)
     return _process_in(ipvs, meta, now, rand32)
 
@@ -57,14 +78,14 @@ def _forward(conn: Conn) -> Verdict:
     dest = conn.dest
     assert dest is not None
     return Verdict(
-        Action.FORWARD, conn.flags & 7, dest.af, dest.addr, conn.dport,
+        _FORWARD, conn.flags & 7, dest.af, dest.addr, conn.dport,
         tun_type=dest.tun_type, tun_port=dest.tun_port, tun_flags=dest.tun_flags, conn=conn,
     )
 
 
 def _in_stats(ipvs: IPVS, conn: Conn, length: int) -> None:
     dest = conn.dest
-    if dest is not None and dest.flags & DestFlag.AVAILABLE:
+    if dest is not None and dest.flags & D_AVAILABLE:
         s = dest.stats
         s.inpkts += 1
         s.inbytes += length
@@ -80,7 +101,7 @@ def _in_stats(ipvs: IPVS, conn: Conn, length: int) -> None:
 
 def _out_stats(ipvs: IPVS, conn: Conn, length: int) -> None:
     dest = conn.dest
-    if dest is not None and dest.flags & DestFlag.AVAILABLE:
+    if dest is not None and dest.flags & D_AVAILABLE:
         s = dest.stats
         s.outpkts += 1
         s.outbytes += length
@@ -102,7 +123,7 @@ def _conn_stats(ipvs: IPVS, svc: Service, dest: Dest) -> None:
 
 def _assure_template(conn: Conn) -> None:
     ctl = conn.control
-    if ctl is not None and ctl.flags & ConnFlag.TEMPLATE:
+    if ctl is not None and ctl.flags & F_TEMPLATE:
         ctl.state |= CTPL_ASSURED
 
 
@@ -110,31 +131,31 @@ def set_state(ipvs: IPVS, conn: Conn, protocol: int, direction: int, tcp_flags: 
     """Run the protocol's state machine for one packet and set the entry's timeout."""
     timeouts = ipvs.timeouts
     if protocol == IPPROTO_TCP:
-        if direction == Direction.OUT:
-            table = Table.OUTPUT
-            if conn.flags & ConnFlag.NOOUTPUT:
-                conn.flags = intern_flags(conn.flags & ~ConnFlag.NOOUTPUT)
-        elif conn.flags & ConnFlag.NOOUTPUT:
-            table = Table.INPUT_ONLY
+        if direction == _OUT:
+            table = _OUTPUT
+            if conn.flags & F_NOOUTPUT:
+                conn.flags = intern_flags(conn.flags & ~F_NOOUTPUT)
+        elif conn.flags & F_NOOUTPUT:
+            table = _INPUT_ONLY
         else:
-            table = Table.INPUT
+            table = _INPUT
         new = tcp_next_state(table, conn.state, tcp_flags)
         if new != conn.state:
             set_active(conn, TCP_ACTIVE[new])
-            if new == TcpState.ESTABLISHED:
+            if new == _ESTABLISHED:
                 _assure_template(conn)
         conn.state = new
         conn.timeout = tcp_timeout(new, timeouts.tcp, timeouts.tcpfin)
     elif protocol == IPPROTO_UDP:
         conn.timeout = timeouts.udp
-        if direction == Direction.OUT:
+        if direction == _OUT:
             _assure_template(conn)
     # other protocols keep the entry's timeout
 
 
 def _put(ipvs: IPVS, conn: Conn, now: float) -> None:
     """Release an entry after its packet: re-arm its timer, or drop a one-packet entry."""
-    if conn.flags & ConnFlag.ONE_PACKET:
+    if conn.flags & F_ONE_PACKET:
         ipvs.conns.remove(conn, now)
     else:
         ipvs.conns.arm(conn, now)
@@ -151,12 +172,12 @@ def _process_out(ipvs: IPVS, meta: PacketMeta, now: float) -> Verdict:
         return Verdict(Action.PASS, reason=RELATED_NO_CONN if meta.related else NOT_OURS)
     _out_stats(ipvs, conn, meta.length)
     if not meta.related:
-        set_state(ipvs, conn, meta.protocol, Direction.OUT, meta.tcp_flags)
+        set_state(ipvs, conn, meta.protocol, _OUT, meta.tcp_flags)
         table.arm(conn, now)
     _, _, _, _, vaddr, vport = unpack_key(conn.key)
     dest = conn.dest
     assert dest is not None
-    return Verdict(Action.NAT_OUT, conn.flags & 7, dest.af, dest.addr, conn.dport,
+    return Verdict(_NAT_OUT, conn.flags & 7, dest.af, dest.addr, conn.dport,
                    vaddr=vaddr, vport=vport, conn=conn)
 
 
@@ -172,7 +193,7 @@ def _is_new_conn_expected(conn: Conn, protocol: int, reuse_mode: int) -> bool:
         or bool(
             reuse_mode & 2
             and state == TcpState.FIN_WAIT
-            and conn.flags & ConnFlag.NOOUTPUT
+            and conn.flags & F_NOOUTPUT
         )
     )
 
@@ -188,7 +209,7 @@ def _process_in(
         if conn is None:
             return Verdict(Action.PASS, reason=RELATED_NO_CONN)
         dest = conn.dest
-        if dest is not None and not dest.flags & DestFlag.AVAILABLE:
+        if dest is not None and not dest.flags & D_AVAILABLE:
             return Verdict(Action.DROP, reason=DEST_GONE, conn=conn)
         _in_stats(ipvs, conn, meta.length)
         return _forward(conn)
@@ -210,7 +231,7 @@ def _process_in(
                 conn = None
         if conn is not None:
             dest = conn.dest
-            if dest is not None and not dest.flags & DestFlag.AVAILABLE:
+            if dest is not None and not dest.flags & D_AVAILABLE:
                 if not sysctls.expire_nodest_conn:
                     return Verdict(Action.DROP, reason=DEST_GONE, conn=conn)
                 table.remove(conn, now)
@@ -230,7 +251,7 @@ def _process_in(
         conn = result
 
     _in_stats(ipvs, conn, meta.length)
-    set_state(ipvs, conn, protocol, Direction.IN, meta.tcp_flags)
+    set_state(ipvs, conn, protocol, _IN, meta.tcp_flags)
     verdict = _forward(conn)
     _put(ipvs, conn, now)
     return verdict
@@ -253,11 +274,11 @@ def _schedule(
     table = ipvs.conns
     dport = meta.dport
     flags = (
-        ConnFlag.ONE_PACKET
-        if svc.flags & SvcFlag.ONEPACKET and meta.protocol == IPPROTO_UDP
+        F_ONE_PACKET
+        if svc.flags & _SVC_ONEPACKET and meta.protocol == IPPROTO_UDP
         else 0
     )
-    if svc.flags & SvcFlag.PERSISTENT:
+    if svc.flags & _SVC_PERSISTENT:
         tkey = template_key(svc, meta.protocol, meta.saddr, meta.daddr, dport)
         tpl = check_template(table, tkey, ipvs.sysctls)
         if tpl is None:
@@ -266,7 +287,7 @@ def _schedule(
             if dest is None:
                 return _leave(svc, meta)
             tport = dest.port if dport == svc.port and svc.port != FTP_PORT else 0
-            tpl = table.new(tkey, dest, tport, ConnFlag.TEMPLATE, now)
+            tpl = table.new(tkey, dest, tport, F_TEMPLATE, now)
             tpl.timeout = svc.timeout
         else:
             dest = tpl.dest

@@ -52,6 +52,10 @@ def _is_unicast(af: int, addr: bytes) -> bool:
     return not (addr == bytes(16) or addr[0] == 0xFF)
 
 
+def _index_key(key: ServiceKey) -> tuple[int, int, bytes, int, int]:
+    return (key.af, key.protocol, key.addr, key.port, key.fwmark)
+
+
 class IPVS:
     """Services and destinations of one director, with the kernel's control semantics."""
 
@@ -62,6 +66,8 @@ class IPVS:
         self.stats = Stats()
         self.num_ftp_services = 0
         self.num_nullport_services = 0
+        # services by plain tuple, for the per-packet lookup (cheaper than ServiceKey)
+        self._index: dict[tuple[int, int, bytes, int, int], Service] = {}
         self.conns = ConnTable()
         self.sysctls = Sysctls()
         self.now = 0.0  # the latest time seen by process/expire (control ops use it)
@@ -100,20 +106,20 @@ class IPVS:
         self, af: int, protocol: int, daddr: bytes, dport: int, fwmark: int = 0
     ) -> Service | None:
         """The service a packet belongs to, in the kernel's lookup order."""
-        services = self.services
+        index = self._index
         if fwmark:
-            svc = services.get(ServiceKey(af, 0, b"", 0, fwmark))
+            svc = index.get((af, 0, b"", 0, fwmark))
             if svc is not None:
                 return svc
-        svc = services.get(ServiceKey(af, protocol, daddr, dport))
+        svc = index.get((af, protocol, daddr, dport, 0))
         if svc is not None:
             return svc
         if self.num_ftp_services and protocol == 6 and (dport == 20 or dport >= 1024):
-            svc = services.get(ServiceKey(af, protocol, daddr, 21))
+            svc = index.get((af, protocol, daddr, 21, 0))
             if svc is not None:
                 return svc
         if self.num_nullport_services:
-            return services.get(ServiceKey(af, protocol, daddr, 0))
+            return index.get((af, protocol, daddr, 0, 0))
         return None
 
     # -- services ----------------------------------------------------------
@@ -153,7 +159,7 @@ class IPVS:
             port=0 if spec.fwmark else spec.port,
             fwmark=spec.fwmark,
             sched_name=spec.sched_name,
-            flags=spec.flags | SvcFlag.HASHED,
+            flags=int(spec.flags | SvcFlag.HASHED),
             timeout=spec.timeout,
             netmask=spec.netmask,
             pe_name=spec.pe_name,
@@ -162,6 +168,7 @@ class IPVS:
         assert sched is not None
         svc.scheduler = sched(svc)
         self.services[key] = svc
+        self._index[_index_key(key)] = svc
         self._count_special(svc, 1)
         return svc
 
@@ -176,7 +183,7 @@ class IPVS:
                 svc.scheduler.done_service(svc)
             svc.sched_name = spec.sched_name
             svc.scheduler = sched(svc)
-        svc.flags = spec.flags | SvcFlag.HASHED
+        svc.flags = int(spec.flags | SvcFlag.HASHED)
         svc.timeout = spec.timeout
         svc.netmask = spec.netmask
         svc.pe_name = spec.pe_name
@@ -194,6 +201,7 @@ class IPVS:
         if svc.scheduler is not None:
             svc.scheduler.done_service(svc)
         del self.services[svc.key]
+        del self._index[_index_key(svc.key)]
         self._count_special(svc, -1)
 
     def flush(self) -> None:
@@ -285,7 +293,7 @@ class IPVS:
         conn_flags = int(spec.conn_flags & CONN_F_DEST_MASK) | int(ConnFlag.INACTIVE)
         if conn_flags & CONN_F_FWD_MASK != FwdMethod.MASQ:
             conn_flags |= ConnFlag.NOOUTPUT
-        dest.conn_flags = conn_flags
+        dest.conn_flags = int(conn_flags)  # plain ints: the packet path tests these bits
         dest.tun_type = spec.tun_type
         dest.tun_port = spec.tun_port
         dest.tun_flags = spec.tun_flags
@@ -296,6 +304,7 @@ class IPVS:
         dest.flags |= DestFlag.AVAILABLE
         if spec.u_threshold == 0 or spec.u_threshold > dest.u_threshold:
             dest.flags &= ~DestFlag.OVERLOAD
+        dest.flags = int(dest.flags)
         dest.u_threshold = spec.u_threshold
         dest.l_threshold = spec.l_threshold
 

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from pylvs.core.schedulers.base import Scheduler
 
 
+_AVAILABLE = int(DestFlag.AVAILABLE)  # plain ints: enum arithmetic is slow per packet
+_OVERLOAD = int(DestFlag.OVERLOAD)
+
+
 def addr_len(af: int) -> int:
     """Length in bytes of an address of family ``af``."""
     return 16 if af == AF_INET6 else 4
@@ -117,12 +121,12 @@ class Dest:
     @property
     def available(self) -> bool:
         """True while the destination is linked to a service."""
-        return bool(self.flags & DestFlag.AVAILABLE)
+        return bool(self.flags & _AVAILABLE)
 
     @property
     def overloaded(self) -> bool:
         """True while the upper connection threshold is in force."""
-        return bool(self.flags & DestFlag.OVERLOAD)
+        return bool(self.flags & _OVERLOAD)
 
     def overhead(self) -> int:
         """The common load measure: activeconns * 256 + inactconns."""

@@ -30,6 +30,10 @@ class TcpState(IntEnum):
     SYNACK = 10
 
 
+_ESTABLISHED = int(TcpState.ESTABLISHED)
+_FIN_WAIT = int(TcpState.FIN_WAIT)
+_CLOSE = int(TcpState.CLOSE)
+
 TCP_STATE_NAMES: tuple[str, ...] = tuple(s.name for s in TcpState)
 
 # Default timeout of each TCP state in seconds (index = state).
@@ -46,7 +50,7 @@ INITIAL_TIMEOUT = 3
 
 
 class TcpEvent(IntEnum):
-    """What a segment does to the state machine, by its flags."""
+    """What a segment does to the state machine, by its flags (row of a table)."""
 
     SYN = 0
     FIN = 1
@@ -98,29 +102,34 @@ TCP_TABLES: tuple[tuple[tuple[int, ...], ...], ...] = (
 def tcp_event(flags: int) -> int | None:
     """The event of a segment with TCP ``flags`` (RST > SYN > FIN > ACK), None for none."""
     if flags & TCP_RST:
-        return TcpEvent.RST
+        return 3
     if flags & TCP_SYN:
-        return TcpEvent.SYN
+        return 0
     if flags & TCP_FIN:
-        return TcpEvent.FIN
+        return 1
     if flags & TCP_ACK:
-        return TcpEvent.ACK
+        return 2
     return None
 
 
 def tcp_next_state(table: int, state: int, flags: int) -> int:
     """The state after a segment with ``flags`` in ``table``; no known flag -> CLOSE."""
-    event = tcp_event(flags)
-    if event is None:
-        return TcpState.CLOSE
-    return TCP_TABLES[table][event][state]
+    if flags & TCP_RST:
+        return TCP_TABLES[table][3][state]
+    if flags & TCP_SYN:
+        return TCP_TABLES[table][0][state]
+    if flags & TCP_FIN:
+        return TCP_TABLES[table][1][state]
+    if flags & TCP_ACK:
+        return TCP_TABLES[table][2][state]
+    return _CLOSE
 
 
 def tcp_timeout(state: int, established: int, fin_wait: int) -> int:
     """Timeout of a TCP state, with the two values ``--set`` changes."""
-    if state == TcpState.ESTABLISHED:
+    if state == _ESTABLISHED:
         return established
-    if state == TcpState.FIN_WAIT:
+    if state == _FIN_WAIT:
         return fin_wait
     return TCP_TIMEOUTS[state]
 

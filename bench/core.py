@@ -1,0 +1,158 @@
+"""Core engine costs: new connections per scheduler, lookups and memory with 1M entries.
+
+Usage: .venv/bin/python bench/core.py [--entries N] [--quick]
+
+Prints one line per measurement and ends with
+``new_conn_us_max=... lookup_us=... bytes_per_conn=... mh_build_ms=...``.
+Figures are medians of repeated batches measured in this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pylvs.core.constants import IPPROTO_TCP, FwdMethod  # noqa: E402
+from pylvs.core.ipvs import IPVS  # noqa: E402
+from pylvs.core.meta import TCP_ACK, TCP_SYN, Direction, PacketMeta  # noqa: E402
+from pylvs.core.model import DestSpec, ServiceSpec  # noqa: E402
+from pylvs.core.schedulers import SCHEDULERS  # noqa: E402
+
+VIP = bytes([198, 18, 0, 150])
+WANTED = ("rr", "wrr", "wlc", "mh", "sh")
+BATCH = 2000
+
+
+def _rand32() -> int:
+    return 0x9E3779B9
+
+
+def _table(sched: str, ndest: int) -> IPVS:
+    t = IPVS()
+    svc = t.add_service(ServiceSpec(addr=VIP, port=80, sched_name=sched))
+    for i in range(ndest):
+        addr = bytes([198, 19, (i >> 8) & 0xFF, i & 0xFF])
+        t.add_dest(svc.key, DestSpec(addr=addr, port=80, conn_flags=FwdMethod.DROUTE,
+                                     weight=1 + i % 3))
+    return t
+
+
+
+
+def _client(i: int) -> bytes:
+    return bytes([10, (i >> 16) & 0xFF, (i >> 8) & 0xFF, i & 0xFF])
+
+
+def _syns(n: int, base: int = 0) -> list[PacketMeta]:
+    return [PacketMeta(2, IPPROTO_TCP, _client((base + i) >> 4), VIP,
+                       1024 + ((base + i) & 0xF), 80, TCP_SYN, 60, Direction.IN)
+            for i in range(n)]
+
+
+def new_conn_us(sched: str, ndest: int, rounds: int) -> float:
+    """Median cost of one new connection (schedule + enter), in microseconds."""
+    t = _table(sched, ndest)
+    samples = []
+    base = 0
+    for _ in range(rounds):
+        pkts = _syns(BATCH, base)
+        base += BATCH
+        start = time.perf_counter()
+        for p in pkts:
+            t.process(p, 0.0, _rand32)
+        samples.append((time.perf_counter() - start) / BATCH * 1e6)
+    return statistics.median(samples)
+
+
+def fill(t: IPVS, n: int) -> list[PacketMeta]:
+    """Enter ``n`` connections; return one ACK per connection for later lookups."""
+    step = 100_000
+    for base in range(0, n, step):
+        for p in _syns(min(step, n - base), base):
+            t.process(p, 0.0, _rand32)
+    return []
+
+
+def lookup_us(t: IPVS, n: int, rounds: int) -> float:
+    """Median cost of processing a packet of an existing connection, in microseconds."""
+    samples = []
+    for r in range(rounds):
+        base = (r * 7919 * BATCH) % max(1, n - BATCH)
+        pkts = _syns(BATCH, base)
+        for p in pkts:
+            p.tcp_flags = TCP_ACK
+        start = time.perf_counter()
+        for p in pkts:
+            t.process(p, 1.0, _rand32)
+        samples.append((time.perf_counter() - start) / BATCH * 1e6)
+    return statistics.median(samples)
+
+
+def bytes_per_conn(n: int) -> float:
+    """Memory held by the table per connection entry (tracemalloc)."""
+    t = _table("rr", 2)
+    pkts = _syns(n)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for p in pkts:
+        t.process(p, 0.0, _rand32)
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert len(t.conns) == n
+    return (after - before) / n
+
+
+def mh_build_ms() -> float | None:
+    """Time to build the mh lookup table for 1000 destinations, if mh exists."""
+    if "mh" not in SCHEDULERS:
+        return None
+    samples = []
+    for _ in range(3):
+        start = time.perf_counter()
+        _table("mh", 1000)
+        samples.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--entries", type=int, default=1_000_000)
+    ap.add_argument("--quick", action="store_true", help="fewer rounds, 100k entries")
+    args = ap.parse_args()
+    n = 100_000 if args.quick else args.entries
+    rounds = 3 if args.quick else 7
+    worst = 0.0
+    for sched in WANTED:
+        if sched not in SCHEDULERS:
+            print(f"{sched}: not available")
+            continue
+        for ndest in (2, 100, 1000):
+            us = new_conn_us(sched, ndest, rounds)
+            print(f"new_conn sched={sched} dests={ndest} median_us={us:.2f}")
+            if sched != "wlc":
+                worst = max(worst, us)
+    t = _table("rr", 2)
+    fill(t, n)
+    lk = lookup_us(t, n, rounds)
+    print(f"lookup entries={len(t.conns)} median_us={lk:.2f}")
+    del t
+    gc.collect()
+    bpc = bytes_per_conn(n)
+    print(f"memory entries={n} bytes_per_conn={bpc:.0f}")
+    mh = mh_build_ms()
+    mh_text = f"{mh:.1f}" if mh is not None else "na"
+    print(f"mh_build dests=1000 ms={mh_text}")
+    print(f"new_conn_us_max={worst:.2f} lookup_us={lk:.2f} bytes_per_conn={bpc:.0f}"
+          f" mh_build_ms={mh_text}")
+
+
+if __name__ == "__main__":
+    main()
