@@ -1,0 +1,77 @@
+"""Packet I/O for a director: the Python (AF_PACKET) path; the XDP fast path comes later.
+
+``create(kind, ipvs, interfaces, loop, log)`` builds a :class:`Datapath`; the
+daemon calls ``start()``, ``table_changed()`` after each rule change,
+``counters()`` for status and ``stop()`` at exit, all on its one asyncio loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from pylvs.core.ipvs import IPVS
+
+KINDS = ("auto", "python", "xdp", "none")
+
+
+class DatapathError(Exception):
+    """A datapath cannot be built or started (the message says why)."""
+
+
+class Datapath(Protocol):
+    """What the daemon drives."""
+
+    kind: str
+
+    def start(self) -> None:
+        """Open sockets, install filters and the nftables table, start forwarding."""
+
+    def stop(self) -> None:
+        """Stop forwarding and remove everything ``start`` installed."""
+
+    def table_changed(self) -> None:
+        """The IPVS rules changed: update what is captured."""
+
+    def counters(self) -> dict[str, int]:
+        """Frames received/sent and drops by named reason."""
+
+
+class NullDatapath:
+    """No packet I/O (control only)."""
+
+    kind = "none"
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+    def table_changed(self) -> None:
+        """Nothing to update."""
+
+    def counters(self) -> dict[str, int]:
+        """Always empty."""
+        return {}
+
+
+def create(kind: str, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractEventLoop,
+           log: logging.Logger | None = None) -> Datapath:
+    """The datapath of ``kind`` ("auto", "python", "xdp" or "none") on ``interfaces``."""
+    log = log if log is not None else logging.getLogger("pylvs.datapath")
+    if kind == "none":
+        return NullDatapath()
+    if kind == "xdp":
+        raise DatapathError("the xdp datapath is not available in this version:"
+                            " use --datapath python (or auto)")
+    if kind not in ("auto", "python"):
+        raise DatapathError(f"unknown datapath {kind!r}: choose one of {', '.join(KINDS)}")
+    if not interfaces:
+        raise DatapathError("the python datapath needs at least one interface")
+    from pylvs.datapath.python import PythonDatapath
+
+    if kind == "auto":
+        log.info("datapath auto: using the python datapath (xdp is not available yet)")
+    return PythonDatapath(ipvs, interfaces, loop, log)
