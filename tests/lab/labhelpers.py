@@ -1,0 +1,53 @@
+"""Helpers for lab tests: unique prefixes, running commands in namespaces, ARP probes."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def unique_prefix() -> str:
+    """A fresh lab prefix, e.g. ``t3fa9c1-``."""
+    return f"t{secrets.token_hex(3)}-"
+
+
+def pylvs(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the ``pylvs`` command."""
+    return subprocess.run(
+        [str(VENV_BIN / "pylvs"), *args], capture_output=True, text=True, timeout=120,
+        check=check,
+    )
+
+
+def in_netns(netns: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` inside ``netns``; never raises on a non-zero exit."""
+    return subprocess.run(
+        ["ip", "netns", "exec", netns, *argv], capture_output=True, text=True, timeout=60
+    )
+
+
+def realserver(netns: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``pylvs realserver ARGS`` inside ``netns``."""
+    return in_netns(netns, sys.executable, "-m", "pylvs.cli.realserver", *args)
+
+
+def arp_answers(netns: str, address: str) -> list[str]:
+    """The MACs that answer an ARP request for ``address`` sent from ``netns``'s eth0."""
+    done = in_netns(netns, sys.executable, "-m", "pylvs.lab.arpprobe", "eth0", address)
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout.split()
+
+
+def mac_of(netns: str, interface: str = "eth0") -> str:
+    """The MAC address of ``interface`` in ``netns``."""
+    return in_netns(netns, "cat", f"/sys/class/net/{interface}/address").stdout.strip()
+
+
+def namespaces_with(prefix: str) -> list[str]:
+    """Existing namespaces whose name starts with ``prefix``."""
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    return [line.split()[0] for line in out.splitlines() if line.startswith(prefix)]
