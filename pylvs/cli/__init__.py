@@ -1,0 +1,1 @@
+"""Command-line front ends: ``pylvs-ipvsadm`` and ``pylvs``."""

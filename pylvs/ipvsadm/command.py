@@ -1,0 +1,480 @@
+"""One ipvsadm command line -> a validated :class:`Command`, with ipvsadm's messages and codes.
+
+Checks run in ipvsadm 1.31's order: each option as it is read, then the
+``--set`` values, leftover arguments, scheduler flags, the command/option
+table, list conflicts, and the service/server checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pylvs.core.constants import (
+    AF_INET,
+    AF_INET6,
+    DEFAULT_PERSISTENCE_TIMEOUT,
+    IPPROTO_SCTP,
+    IPPROTO_TCP,
+    IPPROTO_UDP,
+    MAX_PERSISTENCE_TIMEOUT,
+    FwdMethod,
+    SvcFlag,
+    TunFlag,
+    TunType,
+)
+from pylvs.core.model import DestSpec, ServiceKey, ServiceSpec
+from pylvs.ipvsadm.addresses import c_number, inet_aton, inet_pton6, parse_host_port
+from pylvs.ipvsadm.options import COMMAND_KEYS, PoptError, Tokenizer
+from pylvs.ipvsadm.resolve import Resolver
+
+INT_MAX = (1 << 31) - 1
+UINT32_MAX = (1 << 32) - 1
+SCHED_FLAG_BITS = SvcFlag.SCHED1 | SvcFlag.SCHED2 | SvcFlag.SCHED3
+
+COMMAND_NAMES = {
+    "A": "add-service", "E": "edit-service", "D": "delete-service", "C": "flush",
+    "L": "list", "a": "add-server", "e": "edit-server", "d": "delete-server",
+    "set": "set", "start-daemon": "start-daemon", "stop-daemon": "stop-daemon",
+    "R": "restore", "S": "save", "Z": "zero",
+}
+
+# internal option names, in the order ipvsadm checks them
+OPTION_ORDER = (
+    "numeric", "connection", "service-address", "scheduler", "persistent", "netmask",
+    "real-server", "forwarding-method", "weight", "u-threshold", "l-threshold",
+    "mcast-interface", "timeout", "daemon", "stats", "rate", "thresholds", "persistent-conn",
+    "nosort", "syncid", "exact", "ops", "pe", "sched-flags", "mcast-group", "mcast-port",
+    "mcast-ttl", "sync-maxlen", "tun-info", "tun-type", "tun-port", "tun-nocsum", "tun-csum",
+    "tun-remcsum",
+)
+
+_SVC_OPTIONAL = ("scheduler", "persistent", "netmask", "ops", "pe", "sched-flags")
+_DEST_OPTIONAL = (
+    "forwarding-method", "weight", "u-threshold", "l-threshold", "tun-type", "tun-port",
+    "tun-nocsum", "tun-csum", "tun-remcsum",
+)
+_LIST_OPTIONAL = (
+    "numeric", "stats", "rate", "thresholds", "persistent-conn", "nosort", "syncid", "exact",
+    "tun-info",
+)
+# command -> (required, optional, mutually exclusive)
+LEGALITY: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "A": (("service-address",), _SVC_OPTIONAL, ()),
+    "E": (("service-address",), _SVC_OPTIONAL, ()),
+    "D": (("service-address",), (), ()),
+    "C": ((), (), ()),
+    "L": ((), _LIST_OPTIONAL, ("connection", "service-address", "timeout", "daemon")),
+    "a": (("service-address", "real-server"), _DEST_OPTIONAL, ()),
+    "e": (("service-address", "real-server"), _DEST_OPTIONAL, ()),
+    "d": (("service-address", "real-server"), (), ()),
+    "set": ((), (), ()),
+    "start-daemon": (
+        (), ("mcast-interface", "syncid", "mcast-group", "mcast-port", "mcast-ttl",
+             "sync-maxlen"), (),
+    ),
+    "stop-daemon": ((), ("syncid",), ()),
+    "R": ((), (), ()),
+    "S": ((), ("numeric",), ()),
+    "Z": ((), ("service-address",), ()),
+}
+
+# tunnel type -> option -> "R" required, "x" illegal, "1" mutually exclusive
+_TUNNEL_RULES: dict[int, dict[str, str]] = {
+    TunType.IPIP: {"tun-port": "x", "tun-nocsum": "x", "tun-csum": "x", "tun-remcsum": "x"},
+    TunType.GUE: {"tun-port": "R", "tun-nocsum": "1", "tun-csum": "1", "tun-remcsum": "1"},
+    TunType.GRE: {"tun-port": "x", "tun-nocsum": "1", "tun-csum": "1", "tun-remcsum": "x"},
+}
+TUN_TYPE_NAMES = {TunType.IPIP: "ipip", TunType.GUE: "gue", TunType.GRE: "gre"}
+_TUN_TYPES = {v: k for k, v in TUN_TYPE_NAMES.items()}
+
+
+class UsageError(Exception):
+    """The command line is refused: ``text`` goes to stderr and ``status`` is the exit code."""
+
+    def __init__(self, text: str, status: int) -> None:
+        self.text = text
+        self.status = status
+        super().__init__(text.rstrip("\n"))
+
+
+def fail(message: str) -> UsageError:
+    """An ipvsadm ``fail(2, ...)``."""
+    return UsageError(message + "\n", 2)
+
+
+def try_help(prog: str) -> UsageError:
+    """ipvsadm's reply to a command line that does not start with a command."""
+    return UsageError(f"Try `{prog} -h' or '{prog} --help' for more information.\n", 255)
+
+
+@dataclass(slots=True)
+class DaemonOptions:
+    """Options of ``--start-daemon`` / ``--stop-daemon``."""
+
+    state: str = ""
+    mcast_ifn: str = "eth0"
+    syncid: int = 0
+    mcast_group: str | None = None
+    mcast_port: int | None = None
+    mcast_ttl: int | None = None
+    sync_maxlen: int | None = None
+
+
+@dataclass(slots=True)
+class Command:
+    """A validated ipvsadm command: which one, the options given, and what they say."""
+
+    cmd: str  # option key of the command: "A", "a", "L", "set", "h", "v", ...
+    options: set[str] = field(default_factory=set)
+    svc: ServiceSpec = field(default_factory=ServiceSpec)
+    dest: DestSpec = field(default_factory=DestSpec)
+    timeouts: tuple[int, int, int] = (0, 0, 0)
+    daemon: DaemonOptions = field(default_factory=DaemonOptions)
+
+    @property
+    def name(self) -> str:
+        """ipvsadm's internal name of the command (as in its messages)."""
+        return COMMAND_NAMES.get(self.cmd, self.cmd)
+
+    def has(self, option: str) -> bool:
+        """Whether option (internal name) was given."""
+        return option in self.options
+
+    def service_key(self) -> ServiceKey:
+        """The service this command addresses."""
+        return self.svc.key()
+
+    def call(self) -> tuple[str, tuple[Any, ...]] | None:
+        """The Client call that carries out a table command (None for others)."""
+        key = self.svc.key()
+        d = self.dest
+        calls: dict[str, tuple[str, tuple[Any, ...]]] = {
+            "A": ("add_service", (self.svc,)),
+            "E": ("edit_service", (self.svc,)),
+            "D": ("del_service", (key,)),
+            "C": ("flush", ()),
+            "a": ("add_dest", (key, d)),
+            "e": ("edit_dest", (key, d)),
+            "d": ("del_dest", (key, d.af, d.addr, d.port)),
+            "Z": ("zero", (key if self.has("service-address") else None,)),
+            "set": ("set_timeouts", self.timeouts),
+        }
+        return calls.get(self.cmd)
+
+
+class _Parser:
+    def __init__(self, argv: list[str], resolver: Resolver, prog: str) -> None:
+        self.argv = argv
+        self.resolver = resolver
+        self.prog = prog
+        self.sched_flags_arg: str | None = None
+        self.tun_flag_given = False
+
+    def set_option(self, c: Command, name: str) -> None:
+        if name in c.options:
+            raise fail(f"multiple '{name}' options specified")
+        c.options.add(name)
+
+    def parse(self) -> Command:
+        tokens = Tokenizer(self.argv)
+        it = iter(tokens)
+        try:
+            first = next(it, None)
+        except PoptError:
+            raise try_help(self.prog) from None
+        if first is None or first.key not in COMMAND_KEYS:
+            raise try_help(self.prog)
+        c = Command(first.key)
+        if first.key in ("start-daemon", "stop-daemon"):
+            state = first.value or ""
+            if state not in ("master", "backup"):
+                raise fail(
+                    "illegal start-daemon parameter specified"
+                    if first.key == "start-daemon"
+                    else "illegal start_daemon specified"
+                )
+            c.daemon.state = state
+        if first.key in ("h", "v"):
+            return c
+        try:
+            for tok in it:
+                self.option(c, tok.key, tok.value, tok.word)
+        except PoptError as exc:
+            raise UsageError(f"{exc.word}: {exc.reason}\n", 255) from None
+        args = list(tokens.args)
+        if c.cmd == "set":
+            if len(args) < 3:
+                raise fail("--set option requires 3 timeout values")
+            values = []
+            for text in args[:3]:
+                v = c_number(text, 0, MAX_PERSISTENCE_TIMEOUT)
+                if v is None:
+                    raise fail(f"invalid timeout value `{text}' specified")
+                values.append(v)
+            c.timeouts = (values[0], values[1], values[2])
+            args = args[3:]
+        if args:
+            raise fail(f"unexpected argument {args[0]}")
+        if self.sched_flags_arg is not None:
+            self.sched_flags(c, self.sched_flags_arg)
+        self.finish(c)
+        return c
+
+    # -- each option as it is read ---------------------------------------------
+
+    def option(self, c: Command, key: str, value: str | None, word: str) -> None:
+        svc, dest = c.svc, c.dest
+        if key in COMMAND_KEYS:
+            raise fail(f"invalid option `{word}'")
+        if key in ("t", "u", "sctp-service"):
+            self.set_option(c, "service-address")
+            svc.protocol = {"t": IPPROTO_TCP, "u": IPPROTO_UDP}.get(key, IPPROTO_SCTP)
+            hp = parse_host_port(value or "", svc.protocol, self.resolver)
+            if hp is None:
+                raise fail("illegal virtual server address[:port] specified")
+            svc.af, svc.addr, svc.port = hp.af, hp.addr, hp.port or 0
+            if hp.af == AF_INET6:
+                svc.netmask = 128
+        elif key == "f":
+            self.set_option(c, "service-address")
+            mark = c_number(value or "", 1, UINT32_MAX)
+            if mark is None:
+                raise fail(f"invalid fwmark value `{value}' specified")
+            svc.fwmark = mark
+            svc.af = AF_INET
+            svc.protocol = IPPROTO_TCP
+            svc.netmask = 0xFFFFFFFF
+        elif key == "s":
+            self.set_option(c, "scheduler")
+            svc.sched_name = (value or "")[:15]
+        elif key == "p":
+            self.set_option(c, "persistent")
+            svc.flags |= SvcFlag.PERSISTENT
+            if value is None:
+                svc.timeout = DEFAULT_PERSISTENCE_TIMEOUT
+            else:
+                t = c_number(value, 1, MAX_PERSISTENCE_TIMEOUT)
+                if t is None:
+                    raise fail(f"invalid timeout value `{value}' specified")
+                svc.timeout = t
+        elif key == "M":
+            self.set_option(c, "netmask")
+            self.netmask(svc, value or "")
+        elif key == "r":
+            self.set_option(c, "real-server")
+            hp = parse_host_port(value or "", svc.protocol, self.resolver)
+            if hp is None:
+                raise fail("illegal real server address[:port] specified")
+            dest.af, dest.addr = hp.af, hp.addr
+            dest.port = svc.port if hp.port is None else hp.port
+        elif key in ("g", "i", "m"):
+            self.set_option(c, "forwarding-method")
+            dest.conn_flags = {"g": FwdMethod.DROUTE, "i": FwdMethod.TUNNEL}.get(
+                key, FwdMethod.MASQ
+            )
+        elif key in ("w", "x", "y"):
+            name, attr, what = {
+                "w": ("weight", "weight", "weight"),
+                "x": ("u-threshold", "u_threshold", "u_threshold"),
+                "y": ("l-threshold", "l_threshold", "l_threshold"),
+            }[key]
+            self.set_option(c, name)
+            n = c_number(value or "", 0, INT_MAX)
+            if n is None:
+                raise fail(f"illegal {what} specified")
+            setattr(dest, attr, n)
+        elif key == "n":
+            self.set_option(c, "numeric")
+        elif key == "c":
+            self.set_option(c, "connection")
+        elif key == "exact":
+            self.set_option(c, "exact")
+        elif key in ("timeout", "daemon", "stats", "rate", "thresholds", "persistent-conn",
+                     "nosort", "tun-info"):
+            self.set_option(c, key)
+        elif key == "sort":
+            pass
+        elif key == "6":
+            if svc.fwmark:
+                svc.af = AF_INET6
+                svc.netmask = 128
+            else:
+                raise fail("-6 used before -f\n")
+        elif key == "o":
+            self.set_option(c, "ops")
+            svc.flags |= SvcFlag.ONEPACKET
+        elif key == "pe":
+            self.set_option(c, "pe")
+            svc.pe_name = (value or "")[:15]
+        elif key == "b":
+            self.set_option(c, "sched-flags")
+            self.sched_flags_arg = value or ""
+        else:
+            self.daemon_or_tunnel_option(c, key, value or "")
+
+    def daemon_or_tunnel_option(self, c: Command, key: str, value: str) -> None:
+        d = c.daemon
+        self.set_option(c, key)
+        if key == "mcast-interface":
+            d.mcast_ifn = value[:15]
+        elif key == "syncid":
+            n = c_number(value, 0, 255)
+            if n is None:
+                raise fail("illegal syncid specified")
+            d.syncid = n
+        elif key == "mcast-group":
+            if ":" in value:
+                a6 = inet_pton6(value)
+                if a6 is None or a6[0] != 0xFF:
+                    raise fail(f"invalid IPv6 mcast-group `{value}'")
+            else:
+                a4 = _inet_pton4(value)
+                if a4 is None or not 224 <= a4[0] <= 239:
+                    raise fail(f"invalid IPv4 mcast-group `{value}'")
+            d.mcast_group = value
+        elif key in ("mcast-port", "mcast-ttl", "sync-maxlen"):
+            high = {"mcast-port": 65535, "mcast-ttl": 255, "sync-maxlen": 65535 - 20 - 8}[key]
+            n = c_number(value, 1, high)
+            if n is None:
+                raise fail(f"illegal {key} specified")
+            setattr(d, key.replace("-", "_"), n)
+        elif key == "tun-type":
+            tun = _TUN_TYPES.get(value)
+            if tun is None:
+                raise fail("illegal tunnel type specified")
+            c.dest.tun_type = tun
+        elif key == "tun-port":
+            n = c_number(value, 1, 65535)
+            if n is None:
+                raise fail("illegal tunnel port specified")
+            c.dest.tun_port = n
+        elif key in ("tun-nocsum", "tun-csum", "tun-remcsum"):
+            c.dest.tun_flags = {
+                "tun-nocsum": TunFlag.NOCSUM, "tun-csum": TunFlag.CSUM,
+            }.get(key, TunFlag.REMCSUM)
+
+    def netmask(self, svc: ServiceSpec, text: str) -> None:
+        if svc.af == AF_INET6:
+            n = c_number(text, 1, 128)
+            if n is None:
+                raise fail("illegal ipv6 netmask specified")
+            svc.netmask = n
+            return
+        addr = inet_aton(text)
+        if addr is None:
+            addr = self.resolver.host_v4(text)
+        if addr is None:
+            raise fail("illegal virtual server persistent mask specified")
+        svc.netmask = int.from_bytes(addr, "big")
+
+    def sched_flags(self, c: Command, text: str) -> None:
+        sched = c.svc.sched_name if c.has("scheduler") else "wlc"
+        flags = 0
+        for tok in text.split(","):
+            if not tok:
+                continue
+            if tok in ("flag-1", "flag-2", "flag-3"):
+                flags |= (SvcFlag.SCHED1, SvcFlag.SCHED2, SvcFlag.SCHED3)[int(tok[-1]) - 1]
+            elif tok in ("sh-fallback", "sh-port", "mh-fallback", "mh-port"):
+                if sched != tok[:2]:
+                    raise fail(f"incompatible scheduler flag `{tok}'")
+                flags |= SvcFlag.SCHED1 if tok.endswith("fallback") else SvcFlag.SCHED2
+            else:
+                raise fail(f"invalid scheduler flag `{tok}'")
+        c.svc.flags = (c.svc.flags & ~SCHED_FLAG_BITS) | flags
+
+    # -- after all options ------------------------------------------------------
+
+    def finish(self, c: Command) -> None:
+        check_legality(c)
+        opts = c.options
+        modes, formats = opts & {"connection", "timeout", "daemon"}, opts & {
+            "stats", "rate", "thresholds"}
+        if c.cmd == "L" and (
+            (modes and formats) or (opts & {"timeout", "daemon"} and "persistent-conn" in opts)
+        ):
+            raise fail("options conflicts in the list command")
+        svc, dest = c.svc, c.dest
+        if c.cmd in ("A", "E"):
+            if not c.has("scheduler"):
+                svc.sched_name = "wlc"
+            if not svc.fwmark and svc.port == 0 and not svc.flags & SvcFlag.PERSISTENT:
+                raise fail("Zero port specified for non-persistent service")
+            if svc.flags & SvcFlag.ONEPACKET and not svc.fwmark and svc.protocol != IPPROTO_UDP:
+                raise fail("One-Packet Scheduling is only for UDP virtual services")
+        if c.cmd in ("a", "e"):
+            method = dest.conn_flags
+            if not svc.fwmark and method in (FwdMethod.DROUTE, FwdMethod.TUNNEL):
+                dest.port = svc.port
+            if dest.af != svc.af and method != FwdMethod.TUNNEL:
+                raise fail("Different address family is allowed only for tunneling servers")
+            tun_opts = [o for o in ("tun-type", "tun-port", "tun-nocsum", "tun-csum",
+                                    "tun-remcsum") if c.has(o)]
+            if tun_opts and method != FwdMethod.TUNNEL:
+                raise fail("Tunnel options conflict with forward method")
+            if method == FwdMethod.TUNNEL:
+                check_tunnel(c)
+
+
+def check_legality(c: Command) -> None:
+    """ipvsadm's command x option table: the first violation in option order."""
+    required, optional, exclusive = LEGALITY[c.cmd]
+    first_exclusive: str | None = None
+    for opt in OPTION_ORDER:
+        if opt not in c.options:
+            if opt in required:
+                raise fail(f"You need to supply the '{opt}' option for the '{c.name}' command")
+            continue
+        if opt in exclusive:
+            if first_exclusive is None:
+                first_exclusive = opt
+                continue
+            raise fail(
+                f"The option '{opt}' conflicts with the '{first_exclusive}' option "
+                f"in the '{c.name}' command"
+            )
+        if opt not in required and opt not in optional:
+            raise fail(f"Illegal '{opt}' option with the '{c.name}' command")
+
+
+def check_tunnel(c: Command) -> None:
+    """The tunnel type x tunnel option table."""
+    tun = c.dest.tun_type
+    type_name = TUN_TYPE_NAMES[TunType(tun)]
+    first: str | None = None
+    for opt, rule in _TUNNEL_RULES[tun].items():
+        if not c.has(opt):
+            if rule == "R":
+                raise fail(f"You need to supply the '{opt}' option for the '{type_name}' "
+                           "tunnel type")
+            continue
+        if rule == "x":
+            raise fail(f"Illegal '{opt}' option with the '{type_name}' tunnel type")
+        if rule == "1":
+            if first is None:
+                first = opt
+                continue
+            raise fail(f"The option '{opt}' conflicts with the '{first}' option in the "
+                       f"'{type_name}' tunnel type")
+
+
+def _inet_pton4(text: str) -> bytes | None:
+    parts = text.split(".")
+    if len(parts) != 4 or not all(p.isascii() and p.isdigit() and len(p) <= 3 for p in parts):
+        return None
+    values = [int(p) for p in parts]
+    if any(v > 255 for v in values) or any(len(p) > 1 and p[0] == "0" for p in parts):
+        return None
+    return bytes(values)
+
+
+def parse_command(argv: list[str], resolver: Resolver, prog: str = "ipvsadm") -> Command:
+    """Parse and validate one ipvsadm command line (without the program name).
+
+    Raises :class:`UsageError` with ipvsadm's text and exit status. An empty
+    command line is ``-L`` (list with names resolved), as in ipvsadm.
+    """
+    if not argv:
+        return Command("L")
+    return _Parser(argv, resolver, prog).parse()
