@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pylvs.core.constants import IPPROTO_TCP, FwdMethod  # noqa: E402
-from pylvs.core.ipvs import IPVS  # noqa: E402
-from pylvs.core.meta import TCP_ACK, TCP_SYN, Direction, PacketMeta  # noqa: E402
-from pylvs.core.model import DestSpec, ServiceSpec  # noqa: E402
-from pylvs.core.schedulers import SCHEDULERS  # noqa: E402
+from pylvs.core.constants import IPPROTO_TCP, FwdMethod
+from pylvs.core.ipvs import IPVS
+from pylvs.core.meta import TCP_ACK, TCP_SYN, Direction, PacketMeta
+from pylvs.core.model import DestSpec, ServiceSpec
+from pylvs.core.schedulers import SCHEDULERS
 
 VIP = bytes([198, 18, 0, 150])
 WANTED = ("rr", "wrr", "wlc", "mh", "sh")
