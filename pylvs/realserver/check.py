@@ -110,7 +110,8 @@ def _check_arp(vips: list[IPAddress], ifaces: list[str], sysctls: Sysctls) -> li
                 )
             )
     if not any(f.level is Level.PROBLEM for f in found):
-        found.append(Finding(Level.OK, f"ARP for {v4} is suppressed on {', '.join(ifaces)}"))
+        where = ", ".join(ifaces) or "every interface (there is none besides lo yet)"
+        found.append(Finding(Level.OK, f"ARP for {v4} is suppressed on {where}"))
     for name in ("arp_ignore", "arp_announce"):
         value = sysctls.get(SysctlKey("default", name))
         need = ARP_IGNORE if name == "arp_ignore" else ARP_ANNOUNCE

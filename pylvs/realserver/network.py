@@ -86,6 +86,10 @@ class HostNetwork:
         """Bring interface ``name`` up."""
         self._call("bring up", name, self._ipr.link, "set", index=self.index(name), state="up")
 
+    def set_down(self, name: str) -> None:
+        """Bring interface ``name`` down."""
+        self._call("bring down", name, self._ipr.link, "set", index=self.index(name), state="down")
+
     def addresses(self) -> list[InterfaceAddress]:
         """Every address of every interface."""
         names = {link.index: link.name for link in self.links()}

@@ -51,6 +51,7 @@ class SetupRecord:
     added_routes: list[tuple[str, str]] = field(default_factory=list)
     previous_sysctls: dict[str, int] = field(default_factory=dict)
     persisted: dict[str, str | None] = field(default_factory=dict)
+    brought_up: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> SetupRecord | None:
@@ -67,6 +68,7 @@ class SetupRecord:
             added_routes=[(a, d) for a, d in raw["added_routes"]],
             previous_sysctls={k: int(v) for k, v in raw["previous_sysctls"].items()},
             persisted=dict(raw["persisted"]),
+            brought_up=list(raw.get("brought_up", [])),
         )
 
     def save(self, path: Path) -> None:
@@ -104,7 +106,10 @@ def setup(
     done: list[str] = []
     try:
         with HostNetwork() as net:
-            net.set_up("lo")
+            if not any(link.name == "lo" and link.up for link in net.links()):
+                net.set_up("lo")
+                record.brought_up.append("lo")
+                done.append("brought lo up")
             if any(vip.version == 4 for vip in vips):
                 for key, value in arp_settings().items():
                     current = sysctls.get(key)
@@ -169,6 +174,12 @@ def teardown(*, state_dir: Path = DEFAULT_STATE_DIR, sysctls: Sysctls | None = N
                     done.append(f"removed {addr}/{plen} from {dev}")
                 except RealServerError as exc:
                     failures.append(str(exc))
+        for name in record.brought_up:
+            try:
+                net.set_down(name)
+                done.append(f"set {name} down again")
+            except RealServerError as exc:
+                failures.append(str(exc))
     for dotted, value in record.previous_sysctls.items():
         try:
             sysctls.set(_sysctl_key(dotted), value)

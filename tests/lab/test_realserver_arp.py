@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
-from labhelpers import arp_answers, in_netns, mac_of, realserver
+from labhelpers import arp_answers, in_netns, mac_of, realserver, unique_prefix
 
 from pylvs.lab.lab import Lab
 from pylvs.lab.topology import VIP
@@ -117,6 +118,21 @@ def test_teardown_keeps_what_was_there_before_setup(bare_netns: str, tmp_path: P
     assert realserver(ns, "setup", "--vip", VIP, "--state-dir", str(tmp_path)).returncode == 0
     assert realserver(ns, "teardown", "--state-dir", str(tmp_path)).returncode == 0
     assert f"inet {VIP}/32" in in_netns(ns, "ip", "addr", "show", "dev", "lo").stdout
+
+
+def test_teardown_leaves_lo_as_setup_found_it(tmp_path: Path) -> None:
+    ns = unique_prefix() + "bare"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        assert "state DOWN" in in_netns(ns, "ip", "link", "show", "lo").stdout
+        done = realserver(ns, "setup", "--vip", VIP, "--state-dir", str(tmp_path))
+        assert done.returncode == 0, done.stderr
+        assert "brought lo up" in done.stdout
+        assert realserver(ns, "check", "--vip", VIP).returncode == 0
+        assert realserver(ns, "teardown", "--state-dir", str(tmp_path)).returncode == 0
+        assert "state DOWN" in in_netns(ns, "ip", "link", "show", "lo").stdout
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=False)
 
 
 def test_persist_writes_boot_files_and_teardown_removes_them(
