@@ -17,7 +17,6 @@ unbind below the lower threshold (or 3/4 of the upper one).
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Iterator
 
 from pylvs.core.constants import AF_INET, AF_INET6, ConnFlag, DestFlag, FwdMethod
@@ -262,8 +261,8 @@ class ConnTable:
         old = conn.expires
         expires = now + conn.timeout
         conn.expires = expires
-        tick = math.ceil(expires)
-        if old and tick >= math.ceil(old):
+        tick = int(expires)
+        if old and tick >= int(old):
             return  # its bucket comes first; the entry is moved on when it is visited
         self._push(conn, tick)
 
@@ -276,18 +275,25 @@ class ConnTable:
             bucket.append(conn)
 
     def expire(self, now: float) -> None:
-        """Run the timers of every entry due at ``now``."""
+        """Run the timers of every entry due at ``now`` (expires <= now)."""
         ticks = self._ticks
         wheel = self._wheel
+        later: list[Conn] = []  # not due yet but in a bucket already visited
         while ticks and ticks[0] <= now:
             tick = heapq.heappop(ticks)
             for conn in wheel.pop(tick):
                 if not conn.flags & F_HASHED:
                     continue
                 if conn.expires > now:
-                    self._push(conn, math.ceil(conn.expires))
+                    if conn.expires >= tick + 1:
+                        self._push(conn, int(conn.expires))
+                    else:
+                        later.append(conn)
                 else:
                     self.timer_fired(conn, now)
+        for conn in later:
+            if conn.flags & F_HASHED:
+                self._push(conn, int(conn.expires))
 
     def timer_fired(self, conn: Conn, now: float) -> None:
         """An entry's timer ran out: re-arm it while it controls others, else remove it."""
