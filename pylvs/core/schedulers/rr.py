@@ -12,31 +12,43 @@ if TYPE_CHECKING:
 
 
 class RoundRobin(Scheduler):
-    """Walks the list from the last choice, skipping overloaded and weight-0 dests."""
+    """Walks the list from the last choice, skipping overloaded and weight-0 dests.
+
+    The cursor is the list index of the last choice (-1: the list head), kept
+    right by the add/delete hooks so that a choice costs no list search.
+    """
 
     name = "rr"
 
     def __init__(self, svc: Service) -> None:
-        self.cursor: Dest | None = None  # None: the list head
+        self.pos = -1
+
+    def add_dest(self, svc: Service, dest: Dest) -> None:
+        if self.pos >= 0:
+            self.pos += 1  # a new dest is inserted in front of the cursor
 
     def del_dest(self, svc: Service, dest: Dest, index: int) -> None:
-        if self.cursor is dest:
-            # the kernel moves the cursor to the deleted dest's predecessor
-            self.cursor = svc.dests[index - 1] if index > 0 else None
+        # the kernel moves a cursor on the deleted dest to its predecessor
+        if self.pos >= index:
+            self.pos -= 1
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         dests = svc.dests
         n = len(dests)
-        order: range | list[int]
-        if self.cursor is None:
-            order = range(n)
-        else:
-            start = dests.index(self.cursor)
-            # after the cursor to the end, then from the start up to and including it
-            order = [*range(start + 1, n), *range(start + 1)]
-        for i in order:
+        start = self.pos
+        if start >= n:
+            start = -1
+        i = start + 1
+        while i < n:
             d = dests[i]
-            if not d.overloaded and d.weight > 0:
-                self.cursor = d
+            if d.weight > 0 and not d.overloaded:
+                self.pos = i
                 return d
+            i += 1
+        if start >= 0:  # second pass: from the start up to and including the cursor
+            for i in range(start + 1):
+                d = dests[i]
+                if d.weight > 0 and not d.overloaded:
+                    self.pos = i
+                    return d
         return None

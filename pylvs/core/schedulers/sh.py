@@ -1,0 +1,80 @@
+"""sh: source hashing, with the sh-fallback and sh-port flags (ip_vs_sh.c)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pylvs.core.constants import SCHED_SH_FALLBACK, SCHED_SH_PORT
+from pylvs.core.schedulers.base import Rand32, Scheduler
+from pylvs.core.schedulers.hashing import M32, fold_addr, hash_32, source_of
+
+if TYPE_CHECKING:
+    from pylvs.core.meta import PacketMeta
+    from pylvs.core.model import Dest, Service
+
+SH_TAB_BITS = 8
+SH_TAB_SIZE = 1 << SH_TAB_BITS
+SH_TAB_MASK = SH_TAB_SIZE - 1
+
+
+class SourceHashing(Scheduler):
+    """A 256-bucket table keyed by client address (and port with ``sh-port``).
+
+    Each dest takes ``weight`` consecutive buckets per cycle over the list (at
+    least one); with ``sh-fallback`` an unusable dest's clients are rehashed
+    around the table instead of being refused.
+    """
+
+    name = "sh"
+
+    def __init__(self, svc: Service) -> None:
+        self.buckets: list[Dest | None] = []
+        self._reassign(svc)
+
+    def _reassign(self, svc: Service) -> None:
+        dests = svc.dests
+        if not dests:
+            self.buckets = [None] * SH_TAB_SIZE
+            return
+        buckets: list[Dest | None] = []
+        n = len(dests)
+        i = 0
+        count = 0
+        for _ in range(SH_TAB_SIZE):
+            d = dests[i]
+            buckets.append(d)
+            count += 1
+            if count >= d.weight:
+                i = (i + 1) % n
+                count = 0
+        self.buckets = buckets
+
+    def add_dest(self, svc: Service, dest: Dest) -> None:
+        self._reassign(svc)
+
+    def del_dest(self, svc: Service, dest: Dest, index: int) -> None:
+        self._reassign(svc)
+
+    def upd_dest(self, svc: Service, dest: Dest) -> None:
+        self._reassign(svc)
+
+    def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
+        flags = svc.flags
+        addr, port = source_of(pkt, bool(flags & SCHED_SH_PORT))
+        h = hash_32((port + fold_addr(svc.af, addr)) & M32, SH_TAB_BITS)
+        buckets = self.buckets
+        d = buckets[h]
+        if d is None:
+            return None
+        if d.weight > 0 and not d.overloaded:
+            return d
+        if not flags & SCHED_SH_FALLBACK:
+            return None
+        for offset in range(SH_TAB_SIZE):
+            # the kernel adds the rotated offset on top of the hash once more
+            d = buckets[(((offset + h) & SH_TAB_MASK) + h) & SH_TAB_MASK]
+            if d is None:
+                return None
+            if d.weight > 0 and not d.overloaded:
+                return d
+        return None

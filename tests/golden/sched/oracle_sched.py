@@ -1,0 +1,487 @@
+#!/usr/bin/python3
+"""Scheduler choices of the real IPVS under live traffic (run inside the oracle VM).
+
+Usage (host): /work/shared/oracle/run.sh -q tests/golden/sched/oracle_sched.py > sched.out
+
+Every scenario builds one fresh service, then sends hand-made TCP packets from
+the director itself (raw socket, LOCAL_OUT, where IPVS schedules local
+clients): ``syn`` opens a connection that counts as active (SYN_RECV), ``fin``
+sends SYN then FIN so it counts as inactive (TIME_WAIT). Real
+servers are addresses routed into a dummy interface: only the choice matters.
+Each client (address, port) is used once in the whole run, so every packet
+with a new tuple is scheduled. After a scenario ``ipvsadm -Lnc`` tells which
+real server each connection went to and ``ipvsadm -Ln`` gives the counters.
+The output lines are the steps and the observed choices, replayed by
+tests/unit/test_sched_oracle.py.
+"""
+
+import socket
+import struct
+import subprocess
+import sys
+
+VIP = "198.18.0.100"
+SO_MARK = 36
+
+
+def sh(*args):
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode:
+        print(f"!! {' '.join(args)} rc={r.returncode} {r.stderr.strip()}")
+        sys.exit(1)
+    return r.stdout
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def tcp_packet(src, sport, dst, dport, flags):
+    s, d = socket.inet_aton(src), socket.inet_aton(dst)
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1000, 1 if flags & 0x10 else 0,
+                      5 << 4, flags, 65535, 0, 0)
+    c = csum(s + d + struct.pack("!BBH", 0, 6, len(tcp)) + tcp)
+    tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0, s, d)
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return ip + tcp
+
+
+class Scenario:
+    next_port = 20000
+    count = 0
+
+    def __init__(self, name, sched, flags="", fwmark=0):
+        Scenario.count += 1
+        self.port = 1000 + Scenario.count
+        self.fwmark = fwmark
+        self.svc = ["-f", str(fwmark)] if fwmark else ["-t", f"{VIP}:{self.port}"]
+        self.dests = {}  # name -> "addr:port"
+        self.conns = []  # (kind, src, sport, dst)
+        self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        if fwmark:
+            self.raw.setsockopt(socket.SOL_SOCKET, SO_MARK, fwmark)
+        print(f"# scenario {name}")
+        print(f"svc sched={sched} flags={flags or '-'} fwmark={fwmark}")
+        cmd = ["ipvsadm", "-A", *self.svc, "-s", sched]
+        if flags:
+            cmd += ["-b", flags]
+        sh(*cmd)
+
+    def dest_addr(self, name):
+        return self.dests[name]
+
+    def add(self, name, weight, x=0, y=0):
+        addr = f"198.18.9.{len(self.dests) + 1}:{self.port}"
+        self.dests[name] = addr
+        print(f"add {name} {addr} w={weight} x={x} y={y}")
+        sh("ipvsadm", "-a", *self.svc, "-r", addr, "-g", "-w", str(weight),
+           "-x", str(x), "-y", str(y))
+
+    def edit(self, name, weight, x=0, y=0):
+        print(f"edit {name} w={weight} x={x} y={y}")
+        sh("ipvsadm", "-e", *self.svc, "-r", self.dests[name], "-g", "-w", str(weight),
+           "-x", str(x), "-y", str(y))
+
+    def delete(self, name):
+        print(f"del {name}")
+        sh("ipvsadm", "-d", *self.svc, "-r", self.dests[name])
+
+    def esched(self, sched, flags=""):
+        print(f"esched sched={sched} flags={flags or '-'}")
+        cmd = ["ipvsadm", "-E", *self.svc, "-s", sched]
+        if flags:
+            cmd += ["-b", flags]
+        sh(*cmd)
+
+    def send(self, kind, n=1, src=None, dst=None):
+        for _ in range(n):
+            Scenario.next_port += 1
+            sport = Scenario.next_port
+            s = src or "198.19.0.1"
+            d = dst or VIP
+            dport = self.port
+            try:  # no destination: IPVS drops the packet, sendto gets EPERM
+                self.raw.sendto(tcp_packet(s, sport, d, dport, 0x02), (d, 0))
+                if kind == "fin":
+                    self.raw.sendto(tcp_packet(s, sport, d, dport, 0x01), (d, 0))
+            except PermissionError:
+                pass
+            self.conns.append((kind, s, sport, d))
+            # the choice is filled in by finish(); keep the step order
+            print(f"@conn {len(self.conns) - 1}")
+
+    def finish(self):
+        by_src = {}
+        for line in sh("ipvsadm", "-Lnc").splitlines()[2:]:
+            f = line.split()
+            by_src[f[3]] = f[5]
+        names = {v: k for k, v in self.dests.items()}
+        self.choices = []
+        for kind, s, sport, d in self.conns:
+            dest = by_src.get(f"{s}:{sport}")
+            chosen = names.get(dest, "-") if dest else "-"
+            self.choices.append(f"{kind} {s}:{sport} {d} -> {chosen}")
+        listing = sh("ipvsadm", "-Ln")
+        counts = []
+        for line in listing.splitlines():
+            f = line.split()
+            if len(f) == 6 and f[0] == "->" and f[1] in names:
+                counts.append(f"{names[f[1]]} active={f[4]} inact={f[5]}")
+        self.raw.close()
+        return counts
+
+
+# Steps are printed as they run; "@conn i" placeholders are resolved at the end
+# of each scenario (stdout is buffered per scenario to rewrite them).
+class Out:
+    def __init__(self):
+        self.lines = []
+
+    def write(self, s):
+        self.lines.append(s)
+
+    def flush(self):
+        pass
+
+
+def run(name, body, sched, flags="", fwmark=0):
+    real = sys.stdout
+    buf = Out()
+    sys.stdout = buf
+    try:
+        sc = Scenario(name, sched, flags, fwmark)
+        body(sc)
+        counts = sc.finish()
+    finally:
+        sys.stdout = real
+    text = "".join(buf.lines)
+    out = []
+    for line in text.splitlines():
+        if line.startswith("@conn "):
+            out.append(sc.choices[int(line.split()[1])])
+        else:
+            out.append(line)
+    out += ["count " + c for c in counts]
+    out.append("end")
+    print("\n".join(out), flush=True)
+    sh("ipvsadm", "-D", *sc.svc)
+
+
+def clients(n, base=(198, 19, 1, 1)):
+    a = struct.unpack("!I", bytes(base))[0]
+    return [socket.inet_ntoa(struct.pack("!I", a + 37 * i)) for i in range(n)]
+
+
+# ---- scenarios -------------------------------------------------------------
+
+def rr_add_del(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 1)
+    s.send("syn", 5)
+    s.delete("B")
+    s.send("syn", 4)
+    s.add("D", 1)
+    s.send("syn", 4)
+    s.edit("A", 0)
+    s.send("syn", 4)
+    s.delete("C")
+    s.send("syn", 3)
+    s.delete("D")
+    s.delete("A")
+    s.send("syn", 1)
+
+
+def wrr_432(s):
+    s.add("A", 4)
+    s.add("B", 3)
+    s.add("C", 2)
+    s.send("syn", 20)
+    s.edit("B", 1)
+    s.send("syn", 10)
+    s.edit("A", 0)
+    s.send("syn", 8)
+    s.delete("C")
+    s.send("syn", 6)
+    s.add("D", 5)
+    s.send("syn", 12)
+
+
+def wrr_234(s):
+    s.add("C", 2)
+    s.add("B", 3)
+    s.add("A", 4)
+    s.send("syn", 20)
+    s.edit("A", 6)
+    s.send("syn", 12)
+
+
+def wrr_24(s):
+    s.add("A", 2)
+    s.add("B", 4)
+    s.send("syn", 13)
+    s.edit("B", 3)
+    s.send("syn", 10)
+    s.edit("A", 6)
+    s.send("syn", 10)
+
+
+def wrr_from_edit(s):
+    s.add("A", 4)
+    s.add("B", 3)
+    s.add("C", 2)
+    s.esched("wrr")
+    s.send("syn", 20)
+
+
+def wrr_zero_head(s):
+    s.add("A", 4)
+    s.add("C", 1)
+    s.add("B", 0)
+    s.send("syn", 3)
+    s.edit("A", 2)
+    s.send("syn", 6)
+
+
+def wrr_zero_first(s):
+    s.add("Z", 0)
+    s.add("A", 1)
+    s.send("syn", 4)
+    s.add("B", 2)
+    s.send("syn", 6)
+
+
+def wrr_overload(s):
+    s.add("A", 3, x=2)
+    s.add("B", 1)
+    s.send("syn", 8)
+
+
+def lc_mixed(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 2)
+    s.send("syn", 3)
+    s.send("fin", 4)
+    s.send("syn", 2)
+    s.send("fin", 3)
+    s.edit("B", 0)
+    s.send("fin", 3)
+
+
+def wlc_mixed(s):
+    s.add("A", 1)
+    s.add("B", 2)
+    s.add("C", 3)
+    s.send("syn", 6)
+    s.send("fin", 5)
+    s.send("syn", 6)
+    s.edit("C", 0)
+    s.send("syn", 3)
+    s.delete("A")
+    s.send("fin", 3)
+
+
+def sed_mixed(s):
+    s.add("A", 1)
+    s.add("B", 3)
+    s.send("syn", 8)
+    s.send("fin", 4)
+    s.send("syn", 3)
+
+
+def nq_mixed(s):
+    s.add("A", 1)
+    s.add("B", 3)
+    s.add("C", 2)
+    s.send("fin", 2)
+    s.send("syn", 9)
+
+
+def fo_basic(s):
+    s.add("A", 1)
+    s.add("B", 3)
+    s.add("C", 3, x=2)
+    s.send("fin", 4)
+    s.edit("B", 0)
+    s.send("fin", 2)
+    s.edit("A", 0)
+    s.send("fin", 1)
+
+
+def ovf_basic(s):
+    s.add("A", 2)
+    s.add("B", 3)
+    s.send("syn", 8)
+    s.send("fin", 2)
+
+
+def rr_thresholds(s):
+    s.add("A", 1, x=2)
+    s.add("B", 1, x=3, y=1)
+    s.send("fin", 7)
+    s.edit("A", 1, x=5)
+    s.send("fin", 3)
+
+
+def wlc_thresholds(s):
+    s.add("A", 1, x=3)
+    s.add("B", 2, x=2)
+    s.send("syn", 7)
+
+
+def sh_basic(s):
+    s.add("A", 1)
+    s.add("B", 2)
+    s.add("C", 1)
+    for c in clients(40):
+        s.send("syn", src=c)
+    s.delete("B")
+    for c in clients(40):
+        s.send("syn", src=c)
+
+
+def sh_port(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 1)
+    for c in clients(6):
+        s.send("syn", 4, src=c)
+
+
+def sh_fallback(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 1)
+    for c in clients(20):
+        s.send("syn", src=c)
+    s.edit("B", 0, x=0)
+    for c in clients(20):
+        s.send("syn", src=c)
+
+
+def sh_nofallback(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 1)
+    s.edit("B", 0)
+    for c in clients(20):
+        s.send("syn", src=c)
+
+
+def dh_basic(s):
+    s.add("A", 1)
+    s.add("B", 5)
+    s.add("C", 1)
+    for d in clients(40, (198, 18, 64, 1)):
+        s.send("syn", dst=d)
+    s.delete("B")
+    for d in clients(40, (198, 18, 64, 1)):
+        s.send("syn", dst=d)
+    s.edit("A", 0)
+    for d in clients(10, (198, 18, 64, 1)):
+        s.send("syn", dst=d)
+
+
+def mh_weights(s):
+    s.add("A", 1)
+    s.add("B", 2)
+    s.add("C", 3)
+    s.add("D", 1)
+    for c in clients(60):
+        s.send("syn", src=c)
+    s.delete("C")
+    for c in clients(60):
+        s.send("syn", src=c)
+    s.edit("A", 0)
+    for c in clients(30):
+        s.send("syn", src=c)
+
+
+def mh_port(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 1)
+    for c in clients(5):
+        s.send("syn", 5, src=c)
+
+
+def mh_fallback(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 1)
+    s.edit("C", 0)
+    for c in clients(40):
+        s.send("syn", src=c)
+
+
+def lblc_basic(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 2)
+    ds = clients(4, (198, 18, 64, 1))
+    for d in (ds[0], ds[1], ds[0], ds[2], ds[1], ds[3], ds[0]):
+        s.send("fin", dst=d)
+    for _ in range(3):
+        s.send("syn", dst=ds[0])
+    s.send("syn", 2, dst=ds[1])
+    s.edit("B", 0)
+    for d in ds:
+        s.send("fin", dst=d)
+
+
+def lblcr_basic(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 2)
+    ds = clients(4, (198, 18, 64, 1))
+    for d in (ds[0], ds[1], ds[0], ds[2], ds[1], ds[3], ds[0]):
+        s.send("fin", dst=d)
+    for _ in range(4):
+        s.send("syn", dst=ds[0])
+    s.send("syn", 3, dst=ds[1])
+    s.edit("C", 0)
+    for d in ds:
+        s.send("syn", dst=d)
+
+
+def main():
+    sh("ip", "link", "add", "sched0", "type", "dummy")
+    sh("ip", "link", "set", "sched0", "up")
+    sh("ip", "addr", "add", "198.18.0.1/15", "dev", "sched0")
+    print("# kernel {}".format(sh("uname", "-r").strip()))
+    run("rr-add-del", rr_add_del, "rr")
+    run("wrr-432", wrr_432, "wrr")
+    run("wrr-234", wrr_234, "wrr")
+    run("wrr-24", wrr_24, "wrr")
+    run("wrr-from-edit", wrr_from_edit, "rr")
+    run("wrr-zero-head", wrr_zero_head, "wrr")
+    run("wrr-zero-first", wrr_zero_first, "wrr")
+    run("wrr-overload", wrr_overload, "wrr")
+    run("lc-mixed", lc_mixed, "lc")
+    run("wlc-mixed", wlc_mixed, "wlc")
+    run("sed-mixed", sed_mixed, "sed")
+    run("nq-mixed", nq_mixed, "nq")
+    run("fo-basic", fo_basic, "fo")
+    run("ovf-basic", ovf_basic, "ovf")
+    run("rr-thresholds", rr_thresholds, "rr")
+    run("wlc-thresholds", wlc_thresholds, "wlc")
+    run("sh-basic", sh_basic, "sh")
+    run("sh-port", sh_port, "sh", "sh-port")
+    run("sh-fallback", sh_fallback, "sh", "sh-fallback")
+    run("sh-nofallback", sh_nofallback, "sh")
+    run("dh-basic", dh_basic, "dh", fwmark=7)
+    run("mh-weights", mh_weights, "mh")
+    run("mh-port", mh_port, "mh", "mh-port")
+    run("mh-fallback", mh_fallback, "mh", "mh-fallback")
+    run("lblc-basic", lblc_basic, "lblc", fwmark=8)
+    run("lblcr-basic", lblcr_basic, "lblcr", fwmark=9)
+
+
+main()
