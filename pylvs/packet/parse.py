@@ -1,0 +1,306 @@
+"""Frame parser: Ethernet (802.1Q) / IPv4 / IPv6 / TCP, UDP, SCTP, ICMP, ICMPv6.
+
+``parse_frame`` never raises on bad input: it returns a ``Parsed`` or a ``DropReason``.
+"""
+
+from __future__ import annotations
+
+from pylvs.core.constants import (
+    AF_INET,
+    AF_INET6,
+    IPPROTO_ICMP,
+    IPPROTO_ICMPV6,
+    IPPROTO_TCP,
+)
+from pylvs.core.meta import Direction, PacketMeta
+
+from . import ipv4, ipv6
+from .checksum import ones_sum
+from .drop import DropReason
+from .ethernet import (
+    ETH_HLEN,
+    ETH_P_8021AD,
+    ETH_P_8021Q,
+    ETH_P_IP,
+    ETH_P_IPV6,
+    MAX_VLAN_TAGS,
+    VLAN_HLEN,
+)
+from .icmp import ICMP_HLEN, is_related_icmp, is_related_icmpv6
+from .l4 import PORT_PROTOCOLS, check_l4, csum_field_offset
+
+Buffer = bytes | bytearray | memoryview
+
+
+class Parsed:
+    """A parsed frame: the core's ``PacketMeta`` plus the offsets the rewriters need.
+
+    Offsets are from the start of the frame. ``l4_off`` is where the upper-layer
+    header starts (after IPv4 options / IPv6 extension headers); a non-first
+    fragment (``frag_off`` != 0) has no upper-layer header there. For an ICMP
+    error about a connection (``meta.related``), ``inner_*`` locate the quoted
+    packet. ``csum_start``/``csum_offset`` are set when the L4 checksum is not
+    final (offload pending) and say where it must be completed.
+    """
+
+    __slots__ = (
+        "meta", "af", "vlan", "l3_off", "ip_hlen", "ip_len", "l4_off", "proto",
+        "ttl", "tos", "flow_label", "df", "is_fragment", "frag_off", "more_frags",
+        "frag_id", "tcp_flags", "csum_not_ready", "csum_start", "csum_offset",
+        "icmp_type", "icmp_code", "inner_l3_off", "inner_hlen", "inner_l4_off",
+        "inner_proto",
+    )
+
+    def __init__(self) -> None:
+        self.meta: PacketMeta | None = None
+        self.af = AF_INET
+        self.vlan = -1  # TCI of the (outer) 802.1Q tag, -1 without
+        self.l3_off = ETH_HLEN
+        self.ip_hlen = 0  # IPv4 header with options / IPv6 header with extension headers
+        self.ip_len = 0  # the IP packet's length from its header (frame padding excluded)
+        self.l4_off = 0
+        self.proto = 0  # upper-layer protocol (after IPv6 extension headers)
+        self.ttl = 0  # TTL / hop limit
+        self.tos = 0  # TOS / traffic class
+        self.flow_label = 0
+        self.df = False
+        self.is_fragment = False
+        self.frag_off = 0  # fragment offset in 8-byte units
+        self.more_frags = False
+        self.frag_id = 0
+        self.tcp_flags = 0
+        self.csum_not_ready = False
+        self.csum_start = -1
+        self.csum_offset = -1
+        self.icmp_type = -1
+        self.icmp_code = -1
+        self.inner_l3_off = -1
+        self.inner_hlen = 0
+        self.inner_l4_off = -1
+        self.inner_proto = 0
+
+    @property
+    def end(self) -> int:
+        """Offset just past the IP packet (where frame padding, if any, starts)."""
+        return self.l3_off + self.ip_len
+
+    @property
+    def has_l4(self) -> bool:
+        """True when the upper-layer header is present (not a later fragment)."""
+        return self.frag_off == 0
+
+
+def parse_frame(
+    frame: Buffer,
+    *,
+    direction: int = Direction.IN,
+    fwmark: int = 0,
+    csum_not_ready: bool = False,
+    csum_start: int = -1,
+    csum_offset: int = -1,
+    verify_ip_checksum: bool = True,
+) -> Parsed | DropReason:
+    """Parse one Ethernet frame; ``csum_*`` describe a checksum left for offload.
+
+    With ``csum_not_ready`` and no ``csum_start`` the TCP/UDP checksum field of the
+    packet is assumed (the usual CHECKSUM_PARTIAL layout).
+    """
+    n = len(frame)
+    if n < ETH_HLEN:
+        return DropReason.TRUNCATED_ETHERNET
+    p = Parsed()
+    off = 12
+    etype = (frame[12] << 8) | frame[13]
+    tags = 0
+    while etype in (ETH_P_8021Q, ETH_P_8021AD):
+        if tags == MAX_VLAN_TAGS:
+            return DropReason.TOO_MANY_VLAN_TAGS
+        if off + 2 + VLAN_HLEN > n:
+            return DropReason.TRUNCATED_VLAN
+        if tags == 0:
+            p.vlan = (frame[off + 2] << 8) | frame[off + 3]
+        off += VLAN_HLEN
+        etype = (frame[off] << 8) | frame[off + 1]
+        tags += 1
+    l3 = off + 2
+    p.l3_off = l3
+    if etype == ETH_P_IP:
+        err = _parse_ipv4(frame, p, l3, n, verify_ip_checksum)
+    elif etype == ETH_P_IPV6:
+        err = _parse_ipv6(frame, p, l3, n)
+    else:
+        return DropReason.NOT_IP
+    if err is not None:
+        return err
+    meta = p.meta
+    assert meta is not None
+    meta.direction = direction
+    meta.fwmark = fwmark
+    if csum_not_ready:
+        p.csum_not_ready = True
+        if csum_start < 0:
+            field = csum_field_offset(p.proto)
+            if field < 0 or not p.has_l4:
+                return DropReason.BAD_CSUM_OFFLOAD
+            csum_start, csum_offset = p.l4_off, field
+        if csum_start < p.l3_off or csum_offset < 0 or csum_start + csum_offset + 2 > p.end:
+            return DropReason.BAD_CSUM_OFFLOAD
+        p.csum_start = csum_start
+        p.csum_offset = csum_offset
+    return p
+
+
+def _parse_ipv4(frame: Buffer, p: Parsed, l3: int, n: int, verify: bool) -> DropReason | None:
+    if l3 + ipv4.IPV4_HLEN > n:
+        return DropReason.TRUNCATED_IP
+    vihl = frame[l3]
+    if vihl >> 4 != 4:
+        return DropReason.BAD_IP_VERSION
+    hlen = (vihl & 0x0F) * 4
+    if hlen < ipv4.IPV4_HLEN:
+        return DropReason.BAD_IHL
+    if l3 + hlen > n:
+        return DropReason.TRUNCATED_IP
+    tot = (frame[l3 + 2] << 8) | frame[l3 + 3]
+    if tot < hlen:
+        return DropReason.BAD_IP_TOTAL_LENGTH
+    if l3 + tot > n:
+        return DropReason.TRUNCATED_IP
+    if verify and ones_sum(frame[l3 : l3 + hlen]) != 0xFFFF:
+        return DropReason.BAD_IP_CHECKSUM
+    frag = (frame[l3 + 6] << 8) | frame[l3 + 7]
+    p.af = AF_INET
+    p.ip_hlen = hlen
+    p.ip_len = tot
+    p.tos = frame[l3 + 1]
+    p.ttl = frame[l3 + 8]
+    proto = frame[l3 + 9]
+    p.proto = proto
+    p.df = bool(frag & ipv4.IP_DF)
+    p.more_frags = bool(frag & ipv4.IP_MF)
+    p.frag_off = frag & ipv4.IP_OFFMASK
+    p.is_fragment = p.more_frags or p.frag_off != 0
+    p.frag_id = (frame[l3 + 4] << 8) | frame[l3 + 5]
+    l4 = l3 + hlen
+    p.l4_off = l4
+    saddr = bytes(frame[l3 + 12 : l3 + 16])
+    daddr = bytes(frame[l3 + 16 : l3 + 20])
+    return _parse_l4(frame, p, AF_INET, proto, saddr, daddr, l4, l3 + tot)
+
+
+def _parse_ipv6(frame: Buffer, p: Parsed, l3: int, n: int) -> DropReason | None:
+    if l3 + ipv6.IPV6_HLEN > n:
+        return DropReason.TRUNCATED_IP
+    first = int.from_bytes(frame[l3 : l3 + 4], "big")
+    if first >> 28 != 6:
+        return DropReason.BAD_IP_VERSION
+    plen = (frame[l3 + 4] << 8) | frame[l3 + 5]
+    if plen == 0:  # a jumbogram or nonsense: not forwarded
+        return DropReason.BAD_IPV6_PAYLOAD_LENGTH
+    end = l3 + ipv6.IPV6_HLEN + plen
+    if end > n:
+        return DropReason.TRUNCATED_IP
+    w = ipv6.walk_ext_headers(frame, l3 + ipv6.IPV6_HLEN, frame[l3 + 6], end)
+    if isinstance(w, DropReason):
+        return w
+    p.af = AF_INET6
+    p.ip_len = ipv6.IPV6_HLEN + plen
+    p.ip_hlen = w.offset - l3
+    p.tos = (first >> 20) & 0xFF
+    p.flow_label = first & 0xFFFFF
+    p.ttl = frame[l3 + 7]
+    p.proto = w.nexthdr
+    p.is_fragment = w.is_fragment
+    p.frag_off = w.frag_off
+    p.more_frags = w.more_frags
+    p.frag_id = w.frag_id
+    p.l4_off = w.offset
+    saddr = bytes(frame[l3 + 8 : l3 + 24])
+    daddr = bytes(frame[l3 + 24 : l3 + 40])
+    return _parse_l4(frame, p, AF_INET6, w.nexthdr, saddr, daddr, w.offset, end)
+
+
+def _parse_l4(
+    frame: Buffer, p: Parsed, af: int, proto: int, saddr: bytes, daddr: bytes, l4: int, end: int
+) -> DropReason | None:
+    sport = dport = 0
+    if p.frag_off == 0:
+        if proto in PORT_PROTOCOLS:
+            err = check_l4(frame, l4, end, proto)
+            if err is not None:
+                return err
+            sport = (frame[l4] << 8) | frame[l4 + 1]
+            dport = (frame[l4 + 2] << 8) | frame[l4 + 3]
+            if proto == IPPROTO_TCP:
+                p.tcp_flags = frame[l4 + 13]
+        elif (proto == IPPROTO_ICMP and af == AF_INET) or (
+            proto == IPPROTO_ICMPV6 and af == AF_INET6
+        ):
+            if end - l4 < ICMP_HLEN:
+                return DropReason.TRUNCATED_ICMP
+            t = frame[l4]
+            p.icmp_type = t
+            p.icmp_code = frame[l4 + 1]
+            related = is_related_icmp(t) if af == AF_INET else is_related_icmpv6(t)
+            if related and not p.is_fragment:
+                return _parse_quote(frame, p, af, l4 + ICMP_HLEN, end)
+    p.meta = PacketMeta(af, proto, saddr, daddr, sport, dport, p.tcp_flags, p.ip_len)
+    return None
+
+
+def _parse_quote(frame: Buffer, p: Parsed, af: int, off: int, end: int) -> DropReason | None:
+    """The packet quoted by an ICMP error: its protocol, addresses and ports."""
+    if af == AF_INET:
+        if off + ipv4.IPV4_HLEN > end or frame[off] >> 4 != 4:
+            return DropReason.BAD_ICMP_QUOTE
+        hlen = (frame[off] & 0x0F) * 4
+        if hlen < ipv4.IPV4_HLEN or off + hlen > end:
+            return DropReason.BAD_ICMP_QUOTE
+        proto = frame[off + 9]
+        later_fragment = ((frame[off + 6] << 8) | frame[off + 7]) & ipv4.IP_OFFMASK != 0
+        saddr = bytes(frame[off + 12 : off + 16])
+        daddr = bytes(frame[off + 16 : off + 20])
+        l4 = off + hlen
+    else:
+        if off + ipv6.IPV6_HLEN > end or frame[off] >> 4 != 6:
+            return DropReason.BAD_ICMP_QUOTE
+        w = ipv6.walk_ext_headers(frame, off + ipv6.IPV6_HLEN, frame[off + 6], end)
+        if isinstance(w, DropReason):
+            return DropReason.BAD_ICMP_QUOTE
+        hlen = w.offset - off
+        proto = w.nexthdr
+        later_fragment = w.frag_off != 0
+        saddr = bytes(frame[off + 8 : off + 24])
+        daddr = bytes(frame[off + 24 : off + 40])
+        l4 = w.offset
+    if later_fragment:
+        # IPVS cannot match a quoted later fragment: the ICMP message is not related
+        p.meta = PacketMeta(af, p.proto, bytes(0), bytes(0), 0, 0, 0, p.ip_len)
+        _fill_outer_addrs(frame, p)
+        return None
+    sport = dport = 0
+    if proto in PORT_PROTOCOLS:
+        if l4 + 4 > end:
+            return DropReason.BAD_ICMP_QUOTE
+        sport = (frame[l4] << 8) | frame[l4 + 1]
+        dport = (frame[l4 + 2] << 8) | frame[l4 + 3]
+    p.inner_l3_off = off
+    p.inner_hlen = hlen
+    p.inner_l4_off = l4
+    p.inner_proto = proto
+    p.meta = PacketMeta(af, proto, saddr, daddr, sport, dport, 0, p.ip_len, related=True)
+    return None
+
+
+def _fill_outer_addrs(frame: Buffer, p: Parsed) -> None:
+    assert p.meta is not None
+    l3 = p.l3_off
+    if p.af == AF_INET:
+        p.meta.saddr = bytes(frame[l3 + 12 : l3 + 16])
+        p.meta.daddr = bytes(frame[l3 + 16 : l3 + 20])
+    else:
+        p.meta.saddr = bytes(frame[l3 + 8 : l3 + 24])
+        p.meta.daddr = bytes(frame[l3 + 24 : l3 + 40])
+
+
+__all__ = ["Parsed", "parse_frame"]
