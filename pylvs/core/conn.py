@@ -290,6 +290,7 @@ class ConnTable:
                     else:
                         later.append(conn)
                 else:
+                    conn.expires = 0.0  # in no bucket now: a re-arm must push it
                     self.timer_fired(conn, now)
         for conn in later:
             if conn.flags & F_HASHED:
