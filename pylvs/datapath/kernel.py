@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from pyroute2 import IPRoute  # type: ignore[import-untyped]
 from pyroute2.netlink.exceptions import NetlinkError  # type: ignore[import-untyped]
@@ -26,20 +29,23 @@ DISCARD_PORT = 9  # a probe datagram to it makes the kernel resolve the neighbou
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """An interface: its index, name and MAC address."""
+    """An interface: its index, name, MAC address and MTU."""
 
     index: int
     name: str
     mac: bytes
+    mtu: int = 1500
 
 
 @dataclass(frozen=True, slots=True)
 class Egress:
-    """Where a packet to some address leaves: interface and next hop (family, address)."""
+    """Where a packet to some address leaves: interface, next hop, source address, MTU."""
 
     ifindex: int
     nh_af: int
     nh_addr: bytes
+    src: bytes = b""  # this host's preferred source address on that route
+    mtu: int = 0  # the egress link's MTU (0: unknown)
 
 
 def mac_bytes(text: str) -> bytes:
@@ -48,17 +54,34 @@ def mac_bytes(text: str) -> bytes:
 
 
 class KernelNet:
-    """Link, route and neighbour queries plus neighbour probes, in the current namespace."""
+    """Link, route and neighbour queries plus neighbour probes, in the current namespace.
+
+    pyroute2's synchronous API runs its own asyncio loop, which cannot run in
+    the daemon's loop thread: the netlink socket lives in one helper thread and
+    each query waits for it there (queries only happen on cache misses). The
+    helper thread never touches the IPVS table.
+    """
 
     def __init__(self) -> None:
-        self.ipr = IPRoute()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="pylvs-netlink")
+        self.ipr = self._pool.submit(IPRoute).result()
         self._probe4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._probe4.setblocking(False)
         self._probe6: socket.socket | None = None
+        self._mtus: dict[int, int] = {}
+
+    def forget(self) -> None:
+        """Drop cached link facts (MTUs)."""
+        self._mtus.clear()
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        return self._pool.submit(fn, *args, **kw).result()
 
     def close(self) -> None:
-        """Release the netlink and probe sockets."""
-        self.ipr.close()
+        """Release the netlink and probe sockets and the helper thread."""
+        with contextlib.suppress(Exception):
+            self._call(self.ipr.close)
+        self._pool.shutdown(wait=True)
         self._probe4.close()
         if self._probe6 is not None:
             self._probe6.close()
@@ -67,38 +90,45 @@ class KernelNet:
         """The link with that name or index; LookupError when there is none."""
         try:
             if index is None:
-                found = self.ipr.link_lookup(ifname=name)
+                found = self._call(self.ipr.link_lookup, ifname=name)
                 if not found:
                     raise LookupError(f"no interface named {name!r}")
                 index = int(found[0])
-            msg = self.ipr.link("get", index=index)[0]
+            msg = self._call(self.ipr.link, "get", index=index)[0]
         except NetlinkError as exc:
             raise LookupError(f"no interface {name or index!r}: {exc}") from exc
         addr = msg.get_attr("IFLA_ADDRESS") or "00:00:00:00:00:00"
-        return Link(index, str(msg.get_attr("IFLA_IFNAME")), mac_bytes(addr))
+        mtu = int(msg.get_attr("IFLA_MTU") or 0)
+        return Link(index, str(msg.get_attr("IFLA_IFNAME")), mac_bytes(addr), mtu)
 
     def route(self, af: int, addr: bytes) -> Egress | None:
         """The egress interface and next hop towards ``addr`` (None when unroutable)."""
         dst = socket.inet_ntop(af, addr)
         try:
-            msg = self.ipr.route("get", dst=dst)[0]
+            msg = self._call(self.ipr.route, "get", dst=dst)[0]
         except NetlinkError:
             return None
         oif = msg.get_attr("RTA_OIF")
-        if oif is None:
+        if oif is None or msg.get_attr("RTA_VIA") is not None:  # no IPv6 next hop for IPv4
             return None
+        oif = int(oif)
+        pref = msg.get_attr("RTA_PREFSRC")
+        src = socket.inet_pton(af, pref) if pref else b""
+        mtu = self._mtus.get(oif)
+        if mtu is None:
+            try:
+                mtu = self._mtus[oif] = self.link(index=oif).mtu
+            except LookupError:
+                return None
         gw = msg.get_attr("RTA_GATEWAY")
-        if gw is None:
-            return Egress(int(oif), af, addr)
-        via = msg.get_attr("RTA_VIA")
-        if via is not None:  # pragma: no cover - IPv4 over an IPv6 next hop
-            return None
-        return Egress(int(oif), af, socket.inet_pton(af, gw))
+        nh = addr if gw is None else socket.inet_pton(af, gw)
+        return Egress(oif, af, nh, src, mtu)
 
     def neighbour(self, ifindex: int, af: int, addr: bytes) -> tuple[bytes | None, int]:
         """The neighbour's MAC (None unless the entry holds a usable one) and its NUD state."""
         try:
-            msg = self.ipr.neigh("get", dst=socket.inet_ntop(af, addr), ifindex=ifindex)[0]
+            msg = self._call(self.ipr.neigh, "get", dst=socket.inet_ntop(af, addr),
+                             ifindex=ifindex)[0]
         except NetlinkError:
             return None, 0
         state = int(msg["state"])

@@ -33,11 +33,13 @@ class NetQueries(Protocol):
 
 @dataclass(slots=True)
 class Hop:
-    """How to reach one destination address: egress interface and next hop's MAC."""
+    """How to reach one destination address: egress interface, next hop's MAC, and more."""
 
     ifindex: int
     mac: bytes
     expires: float
+    src: bytes = b""  # this host's source address towards it
+    mtu: int = 0  # the egress link's MTU (0: unknown)
 
 
 @dataclass(slots=True)
@@ -137,7 +139,7 @@ class Resolver:
             return None
         if state & NUD_STALE:
             self.net.probe(eg.nh_af, eg.nh_addr)  # have the kernel confirm it
-        hop = Hop(eg.ifindex, mac, now + self.neigh_ttl)
+        hop = Hop(eg.ifindex, mac, now + self.neigh_ttl, eg.src, eg.mtu)
         self.hops[addr] = hop
         return hop
 

@@ -1,0 +1,162 @@
+"""What the datapath does with a frame once core has given its verdict.
+
+``Forwarder.apply`` maps each :class:`~pylvs.core.meta.Verdict` to an action:
+
+- PASS: nothing (the kernel has its own copy unless nftables dropped it);
+- DROP: counted under the verdict's reason;
+- FORWARD: the frame for the real server built by the destination's method
+  (DR: MACs; NAT: addresses/ports; TUN: encapsulation; ICMP errors about a
+  NAT connection rewritten inside too) and sent out the egress interface;
+- NAT_OUT: the real server's reply rewritten to come from the VIP, sent to
+  the client;
+- REJECT: ICMP port unreachable back to the client, the packet dropped.
+
+A transform may refuse (TTL exceeded, too big for the MTU ...): the refusal's
+ICMP reply goes back out the ingress interface and the drop is counted under
+its reason. Frames whose next hop has no MAC yet wait in the :class:`WaitQueue`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pylvs.core.constants import AF_INET, FwdMethod
+from pylvs.core.meta import Action, PacketMeta, Verdict
+from pylvs.datapath.counters import Counters
+from pylvs.datapath.neigh import Hop, Resolver, WaitQueue
+from pylvs.packet.dr import dr_forward
+from pylvs.packet.icmp_nat import nat_icmp_in, nat_icmp_out
+from pylvs.packet.icmp_reply import port_unreachable
+from pylvs.packet.nat import nat_in, nat_out
+from pylvs.packet.parse import Parsed
+from pylvs.packet.result import Refusal
+from pylvs.packet.tunnel import tun_encap
+
+ZERO_MAC = bytes(6)
+
+SendFn = Callable[[int, memoryview | bytes | bytearray], bool]
+"""send(ifindex, frame) -> True when the kernel took the frame."""
+
+
+def outer_daddr(frame: memoryview | bytes | bytearray, p: Parsed) -> bytes:
+    """The destination address in the (outer) IP header of a parsed frame."""
+    l3 = p.l3_off
+    if p.af == AF_INET:
+        return bytes(frame[l3 + 16 : l3 + 20])
+    return bytes(frame[l3 + 24 : l3 + 40])
+
+
+class Forwarder:
+    """Verdict -> action, with next-hop resolution and the wait queue."""
+
+    def __init__(self, resolver: Resolver, send: SendFn, macs: dict[int, bytes],
+                 counters: Counters, rand32: Callable[[], int],
+                 waitq: WaitQueue | None = None,
+                 on_queued: Callable[[], None] | None = None) -> None:
+        self.resolver = resolver
+        self.send = send
+        self.macs = macs  # ifindex -> this host's MAC on it
+        self.counters = counters
+        self.rand32 = rand32
+        self.waitq = waitq if waitq is not None else WaitQueue()
+        self.on_queued = on_queued
+
+    def apply(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Parsed,
+              in_ifindex: int, now: float) -> None:
+        """Carry out ``verdict`` for ``frame`` (parsed as ``p``) that came in on ``in_ifindex``."""
+        action = verdict.action
+        if action == Action.FORWARD:
+            af = verdict.daf or meta.af
+            self._forward(verdict, meta, frame, p, in_ifindex, af, verdict.daddr, now)
+        elif action == Action.PASS:
+            self.counters.passed += 1
+        elif action == Action.DROP:
+            self.counters.drop(verdict.reason or "core")
+        elif action == Action.NAT_OUT:
+            self._forward(verdict, meta, frame, p, in_ifindex, meta.af, outer_daddr(frame, p),
+                          now)
+        elif action == Action.REJECT:
+            reply = port_unreachable(frame, p, self.rand32)
+            if reply is not None:
+                self._send_counted(in_ifindex, reply)
+            self.counters.drop(verdict.reason or "reject")
+        else:
+            self.counters.drop("bad-verdict")
+
+    def _forward(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Parsed,
+                 in_ifindex: int, af: int, to: bytes, now: float) -> None:
+        hop = self.resolver.lookup(af, to, now)
+        if hop is None:
+            eg = self.resolver.egress(af, to, now)
+            if eg is None:
+                self.counters.drop("no-route")
+                return
+            ifindex, dst_mac, src, mtu = eg.ifindex, ZERO_MAC, eg.src, eg.mtu
+        else:
+            ifindex, dst_mac, src, mtu = hop.ifindex, hop.mac, hop.src, hop.mtu
+        src_mac = self.macs.get(ifindex, ZERO_MAC)
+        out = self._build(verdict, meta, frame, p, dst_mac, src_mac, src, mtu)
+        if out is None:
+            self.counters.drop("fwd-method-unsupported")
+            return
+        if isinstance(out, Refusal):
+            if out.reply is not None:
+                self._send_counted(in_ifindex, out.reply)
+            self.counters.drop(out.reason.value)
+            return
+        if hop is not None:
+            self._send_counted(ifindex, out)
+        elif self.waitq.add(to, out, now):
+            self.counters.queued += 1
+            if self.on_queued is not None:
+                self.on_queued()
+        else:
+            self.counters.drop("neigh-queue-full")
+
+    def _build(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Parsed,
+               dst_mac: bytes, src_mac: bytes, src: bytes, mtu: int) -> bytes | Refusal | None:
+        rand32 = self.rand32
+        if verdict.action == Action.NAT_OUT:
+            if meta.related:
+                return nat_icmp_out(frame, p, verdict.vaddr, verdict.vport, dst_mac, src_mac,
+                                    mtu=mtu, rand32=rand32)
+            return nat_out(frame, p, verdict.vaddr, verdict.vport, dst_mac, src_mac,
+                           mtu=mtu, rand32=rand32)
+        method = verdict.fwd_method
+        if method == FwdMethod.DROUTE:
+            return dr_forward(frame, p, dst_mac, src_mac, mtu=mtu, rand32=rand32)
+        if method == FwdMethod.MASQ:
+            if meta.related:
+                return nat_icmp_in(frame, p, verdict.daddr, verdict.dport, dst_mac, src_mac,
+                                   mtu=mtu, rand32=rand32)
+            return nat_in(frame, p, verdict.daddr, verdict.dport, dst_mac, src_mac,
+                          mtu=mtu, rand32=rand32)
+        if method == FwdMethod.TUNNEL:
+            if not src:
+                return None
+            return tun_encap(frame, p, verdict.daf or meta.af, src, verdict.daddr, dst_mac,
+                             src_mac, mtu=mtu, tun_type=verdict.tun_type,
+                             tun_port=verdict.tun_port, tun_flags=verdict.tun_flags,
+                             rand32=rand32)
+        return None
+
+    def _send_counted(self, ifindex: int, frame: bytes | bytearray) -> None:
+        if self.send(ifindex, frame):
+            self.counters.tx += 1
+        else:
+            self.counters.drop("tx-error")
+
+    # -- the wait queue ------------------------------------------------------
+
+    def service_queue(self, af_of: Callable[[bytes], int], now: float) -> None:
+        """Send the frames whose neighbour got resolved; drop those that waited too long."""
+        for addr in self.waitq.waiting_for():
+            hop: Hop | None = self.resolver.refresh(af_of(addr), addr, now)
+            if hop is None:
+                continue
+            src_mac = self.macs.get(hop.ifindex, ZERO_MAC)
+            for frame in self.waitq.release(addr):
+                self._send_counted(hop.ifindex, hop.mac + src_mac + frame[12:])
+        dropped = self.waitq.expire(now)
+        if dropped:
+            self.counters.drop("neigh-timeout", dropped)

@@ -1,0 +1,214 @@
+"""The Python datapath: AF_PACKET sockets on the asyncio loop, core's verdicts applied.
+
+Per wakeup each socket is drained in a batch (``recvmsg_into`` a reused
+buffer); per frame: parse, ``IPVS.process``, rewrite in place, send. The
+socket filter and the nftables table are rebuilt from the table whenever the
+rules change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import socket
+import time
+from dataclasses import dataclass
+
+from pylvs.core.constants import AF_INET, AF_INET6
+from pylvs.core.ipvs import IPVS
+from pylvs.datapath import afpacket, bpf
+from pylvs.datapath.capture import CaptureSpec, capture_spec
+from pylvs.datapath.counters import Counters
+from pylvs.datapath.forward import Forwarder
+from pylvs.datapath.frames import FrameHandler
+from pylvs.datapath.kernel import KernelNet
+from pylvs.datapath.neigh import Resolver, WaitQueue
+from pylvs.datapath.nft import NftTable
+
+BATCH = 256  # frames handled per socket wakeup before yielding to the loop
+QUEUE_POLL = 0.01  # seconds between checks while frames wait for a neighbour
+
+
+def _af_of(addr: bytes) -> int:
+    return AF_INET6 if len(addr) == 16 else AF_INET
+
+
+@dataclass(slots=True)
+class _Rx:
+    name: str
+    ifindex: int
+    sock: socket.socket
+
+
+class PythonDatapath:
+    """Packet I/O in Python for one IPVS table on a set of interfaces."""
+
+    kind = "python"
+
+    def __init__(self, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractEventLoop,
+                 log: logging.Logger, nft: NftTable | None = None) -> None:
+        if not interfaces:
+            raise ValueError("the python datapath needs at least one interface")
+        self.ipvs = ipvs
+        self.interfaces = list(interfaces)
+        self.loop = loop
+        self.log = log
+        self.nft = nft if nft is not None else NftTable(self.interfaces)
+        self.stats = Counters()
+        self.net: KernelNet | None = None
+        self.rx: list[_Rx] = []
+        self.tx: dict[int, socket.socket] = {}
+        self.macs: dict[int, bytes] = {}
+        self.spec: CaptureSpec | None = None
+        self.exact_filter = True
+        self._rebuild_pending = False
+        self._queue_timer: asyncio.TimerHandle | None = None
+        self._buf = bytearray(afpacket.FRAME_BUFSIZE)
+        self._rng = random.Random()
+        self.handler: FrameHandler | None = None
+        self.running = False
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the sockets, install filter and nftables table, start reading."""
+        net = self.net = KernelNet()
+        try:
+            for name in self.interfaces:
+                link = net.link(name=name)
+                self.macs[link.index] = link.mac
+                self.tx[link.index] = afpacket.open_tx(name)
+            resolver = Resolver(net)
+            rand32 = self.rand32
+            forwarder = Forwarder(resolver, self._send, self.macs, self.stats, rand32,
+                                  WaitQueue(), on_queued=self._arm_queue_timer)
+            self.handler = FrameHandler(self.ipvs, forwarder, self.stats, rand32, log=self.log)
+            self.spec = capture_spec(self.ipvs)
+            self.handler.set_vips(frozenset(a for _, a in self.spec.vip_addrs))
+            prog, self.exact_filter = bpf.build_filter(self.spec)
+            self.nft.apply(self.spec)
+            for name in self.interfaces:
+                index = net.link(name=name).index
+                sock = afpacket.open_rx(name, prog)
+                self.rx.append(_Rx(name, index, sock))
+                self.loop.add_reader(sock.fileno(), self._on_readable, self.rx[-1])
+        except BaseException:
+            self.stop()
+            raise
+        self.running = True
+        self._log_spec()
+
+    def stop(self) -> None:
+        """Stop reading, close the sockets, remove the nftables table."""
+        self.running = False
+        if self._queue_timer is not None:
+            self._queue_timer.cancel()
+            self._queue_timer = None
+        for rx in self.rx:
+            self.loop.remove_reader(rx.sock.fileno())
+            rx.sock.close()
+        self.rx.clear()
+        for sock in self.tx.values():
+            sock.close()
+        self.tx.clear()
+        try:
+            self.nft.remove()
+        except Exception as exc:
+            self.log.error("could not remove the nftables table: %s", exc)
+        if self.net is not None:
+            self.net.close()
+            self.net = None
+
+    def table_changed(self) -> None:
+        """The rules changed: rebuild filter and nftables table (once per loop iteration)."""
+        if self._rebuild_pending or not self.running:
+            return
+        self._rebuild_pending = True
+        self.loop.call_soon(self._rebuild)
+
+    def counters(self) -> dict[str, int]:
+        """rx, tx, pass, queued, drops and ``drop.<reason>`` counts."""
+        return self.stats.as_dict()
+
+    def rand32(self) -> int:
+        """A random 32-bit number (for schedulers and IP IDs)."""
+        return self._rng.getrandbits(32)
+
+    # -- internals -----------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        if not self.running:
+            return
+        spec = capture_spec(self.ipvs)
+        if spec == self.spec:
+            return
+        prog, exact = bpf.build_filter(spec)
+        try:
+            self.nft.apply(spec)
+        except Exception as exc:
+            self.log.error("could not update the nftables table: %s", exc)
+        for rx in self.rx:
+            afpacket.attach_filter(rx.sock, prog)
+        self.spec, self.exact_filter = spec, exact
+        if self.handler is not None:
+            self.handler.set_vips(frozenset(a for _, a in spec.vip_addrs))
+            self.handler.forwarder.resolver.forget()
+        self._log_spec()
+
+    def _log_spec(self) -> None:
+        spec = self.spec
+        if spec is None:
+            return
+        self.log.debug("capturing %d virtual service matches, %d NAT reply matches%s",
+                       len(spec.to_vip), len(spec.from_nat_rs),
+                       "" if self.exact_filter else " (coarse socket filter: table too large)")
+        if spec.fwmark_services:
+            self.log.warning("%d fwmark services are not served by the python datapath",
+                             spec.fwmark_services)
+
+    def _send(self, ifindex: int, frame: memoryview | bytes | bytearray) -> bool:
+        sock = self.tx.get(ifindex)
+        if sock is None:
+            sock = self._open_tx(ifindex)
+            if sock is None:
+                return False
+        try:
+            sock.send(frame)
+        except OSError:
+            return False
+        return True
+
+    def _open_tx(self, ifindex: int) -> socket.socket | None:
+        if self.net is None:
+            return None
+        try:
+            link = self.net.link(index=ifindex)
+            sock = afpacket.open_tx(link.name)
+        except (LookupError, OSError) as exc:
+            self.log.warning("cannot send on interface %d: %s", ifindex, exc)
+            return None
+        self.macs[ifindex] = link.mac
+        self.tx[ifindex] = sock
+        return sock
+
+    def _on_readable(self, rx: _Rx) -> None:
+        handler = self.handler
+        if handler is None:
+            return
+        handler.drain(rx.sock, rx.ifindex, self._buf, BATCH, time.monotonic())
+
+    def _arm_queue_timer(self) -> None:
+        if self._queue_timer is None and self.running:
+            self._queue_timer = self.loop.call_later(QUEUE_POLL, self._service_queue)
+
+    def _service_queue(self) -> None:
+        self._queue_timer = None
+        if self.handler is None:
+            return
+        fwd = self.handler.forwarder
+        fwd.service_queue(_af_of, time.monotonic())
+        if len(fwd.waitq):
+            self._arm_queue_timer()
+

@@ -1,0 +1,138 @@
+"""A small LVS-DR segment in network namespaces for datapath tests (always cleaned up).
+
+Hosts: ``client`` 198.18.0.100, ``director`` 198.18.0.151 + VIP 198.18.0.150,
+``rs1``/``rs2`` 198.18.0.171/.172 with the VIP on ``lo`` and ARP suppressed;
+each host's ``eth0`` is a veth into a bridge living in its own namespace.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VIP = "198.18.0.150"
+DIP = "198.18.0.151"
+CIP = "198.18.0.100"
+RIPS = {"rs1": "198.18.0.171", "rs2": "198.18.0.172"}
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+
+
+def ip(*args: str) -> None:
+    subprocess.run(["ip", *args], check=True, capture_output=True, timeout=30)
+
+
+def sysctl(ns: str, key: str, value: str) -> None:
+    path = "/proc/sys/" + key.replace(".", "/")
+    subprocess.run(["ip", "netns", "exec", ns, "sh", "-c", f"echo {value} > {path}"],
+                   check=True, timeout=30)
+
+
+@dataclass
+class Segment:
+    """The namespaces of one test segment."""
+
+    prefix: str
+    procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def ns(self, host: str) -> str:
+        return self.prefix + host
+
+    def run(self, host: str, *argv: str, timeout: float = 60,
+            check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["ip", "netns", "exec", self.ns(host), *argv], text=True,
+                              capture_output=True, timeout=timeout, check=check)
+
+    def spawn(self, host: str, *argv: str, **kw: object) -> subprocess.Popen[bytes]:
+        proc: subprocess.Popen[bytes] = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns(host), *argv], **kw)  # type: ignore[call-overload]
+        self.procs.append(proc)
+        return proc
+
+    def python(self, host: str, code: str, timeout: float = 60) -> str:
+        return self.run(host, sys.executable, "-c", code, timeout=timeout).stdout
+
+
+def _host(seg: Segment, host: str, addr: str, index: int) -> None:
+    ns = seg.ns(host)
+    br = seg.ns("br")
+    ip("netns", "add", ns)
+    ip("-n", ns, "link", "set", "lo", "up")
+    peer = f"{seg.prefix[:6]}p{index}"
+    ip("-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", peer,
+       "netns", br)
+    ip("-n", ns, "link", "set", "eth0", "address", f"02:00:00:00:00:{index:02x}")
+    ip("-n", br, "link", "set", peer, "master", "br0")
+    ip("-n", br, "link", "set", peer, "up")
+    ip("-n", ns, "addr", "add", f"{addr}/24", "dev", "eth0")
+    ip("-n", ns, "link", "set", "eth0", "up")
+
+
+@contextmanager
+def segment(real_servers: int = 2) -> Iterator[Segment]:
+    """Build the segment; every namespace (and process in it) is removed on exit."""
+    seg = Segment("h7" + secrets.token_hex(3) + "-")
+    try:
+        ip("netns", "add", seg.ns("br"))
+        ip("-n", seg.ns("br"), "link", "add", "br0", "type", "bridge")
+        ip("-n", seg.ns("br"), "link", "set", "br0", "up")
+        _host(seg, "client", CIP, 1)
+        _host(seg, "director", DIP, 2)
+        ip("-n", seg.ns("director"), "addr", "add", f"{VIP}/32", "dev", "eth0")
+        for i, (name, rip) in enumerate(list(RIPS.items())[:real_servers]):
+            _host(seg, name, rip, 10 + i)
+            ns = seg.ns(name)
+            for scope in ("all", "default", "lo", "eth0"):
+                sysctl(ns, f"net.ipv4.conf.{scope}.arp_ignore", "1")
+                sysctl(ns, f"net.ipv4.conf.{scope}.arp_announce", "2")
+            ip("-n", ns, "addr", "add", f"{VIP}/32", "dev", "lo")
+        yield seg
+    finally:
+        for proc in seg.procs:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5)
+        for host in ("client", "director", *RIPS, "br"):
+            subprocess.run(["ip", "netns", "del", seg.ns(host)], capture_output=True,
+                           check=False)
+
+
+def start_http(seg: Segment, host: str, body: str) -> subprocess.Popen[bytes]:
+    """A tiny HTTP server on port 80 of ``host`` answering ``body``; waits until it listens."""
+    code = (
+        "import http.server as h\n"
+        f"B={body!r}.encode()\n"
+        "class H(h.BaseHTTPRequestHandler):\n"
+        "    protocol_version='HTTP/1.1'\n"
+        "    def do_GET(self):\n"
+        "        self.send_response(200); self.send_header('Content-Length', str(len(B)))\n"
+        "        self.end_headers(); self.wfile.write(B)\n"
+        "    def log_message(self, *a): pass\n"
+        "h.ThreadingHTTPServer(('0.0.0.0', 80), H).serve_forever()\n"
+    )
+    proc = seg.spawn(host, sys.executable, "-c", code, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        out = seg.run(host, "ss", "-ltnH", "sport = :80", check=False).stdout
+        if out.strip():
+            return proc
+        time.sleep(0.05)
+    raise RuntimeError(f"http server on {host} did not start")
+
+
+def env() -> dict[str, str]:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(REPO) + os.pathsep + e.get("PYTHONPATH", "")
+    return e

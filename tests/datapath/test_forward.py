@@ -1,0 +1,241 @@
+"""Verdict -> action: real frames through FrameHandler, a real IPVS table, a fake kernel."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+from scapy.layers.inet import ICMP, IP, TCP, UDP, TCPerror
+from scapy.layers.l2 import Ether
+from scapy.packet import Packet
+
+from pylvs.core.constants import AF_INET, IPPROTO_TCP, FwdMethod
+from pylvs.core.ipvs import IPVS
+from pylvs.core.meta import Action, PacketMeta, Verdict
+from pylvs.core.model import DestSpec, ServiceSpec
+from pylvs.datapath.afpacket import TP_STATUS_CSUMNOTREADY
+from pylvs.datapath.counters import Counters
+from pylvs.datapath.forward import Forwarder
+from pylvs.datapath.frames import FrameHandler
+from pylvs.datapath.neigh import Resolver, WaitQueue
+from pylvs.packet.checksum import pseudo_sum
+from tests.datapath.fakenet import FakeNet
+
+VIP, CIP, RIP, DIP = "198.18.0.150", "198.18.0.100", "198.18.0.171", "198.18.0.151"
+CMAC, DMAC, RMAC = "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:11"
+IN_IF, OUT_IF = 2, 3
+
+
+def p(a: str) -> bytes:
+    return ipaddress.ip_address(a).packed
+
+
+def mac(m: str) -> bytes:
+    return bytes.fromhex(m.replace(":", ""))
+
+
+class Rig:
+    """A FrameHandler wired to a real IPVS, a fake kernel and a list of sent frames."""
+
+    def __init__(self, method: int = FwdMethod.DROUTE, dests: int = 1) -> None:
+        self.ipvs = IPVS()
+        self.svc = ServiceSpec(protocol=IPPROTO_TCP, addr=p(VIP), port=80, sched_name="rr")
+        self.ipvs.add_service(self.svc)
+        if dests:
+            self.ipvs.add_dest(self.svc.key(), DestSpec(addr=p(RIP), port=8080 if
+                                                         method == FwdMethod.MASQ else 80,
+                                                         conn_flags=method))
+        self.net = FakeNet()
+        self.net.on_link(p(RIP), ifindex=OUT_IF, src=p(DIP))
+        self.net.on_link(p(CIP), ifindex=IN_IF, src=p(DIP))
+        self.sent: list[tuple[int, bytes]] = []
+        self.counters = Counters()
+        self.waitq = WaitQueue(max_wait=0.5)
+        self.fwd = Forwarder(Resolver(self.net), self._send,
+                             {IN_IF: mac(DMAC), OUT_IF: mac(DMAC)}, self.counters,
+                             lambda: 0x1234, self.waitq)
+        self.handler = FrameHandler(self.ipvs, self.fwd, self.counters, lambda: 0)
+        self.handler.set_vips(frozenset({p(VIP)}))
+
+    def _send(self, ifindex: int, frame: memoryview | bytes | bytearray) -> bool:
+        self.sent.append((ifindex, bytes(frame)))
+        return True
+
+    def feed(self, pkt: Packet, now: float = 1.0, status: int = 0,
+             ifindex: int = IN_IF) -> None:
+        raw = bytes(pkt)
+        buf = bytearray(2048)
+        buf[: len(raw)] = raw
+        self.handler.handle(buf, len(raw), status, ifindex, now)
+
+    def dest_stats(self) -> tuple[int, int, int]:
+        d = self.ipvs.get_service(self.svc.key()).dests[0].stats.counters()
+        return d.conns, d.inpkts, d.outpkts
+
+
+def client(flags: str = "S", sport: int = 40000, ttl: int = 64) -> Packet:
+    return (Ether(src=CMAC, dst=DMAC) / IP(src=CIP, dst=VIP, ttl=ttl)
+            / TCP(sport=sport, dport=80, flags=flags, seq=1000) / b"hello")
+
+
+def checksums_valid(frame: bytes) -> bool:
+    pkt = Ether(frame)
+    again = pkt.copy()
+    del again[IP].chksum
+    if again.haslayer(TCP):
+        del again[TCP].chksum
+    if again.haslayer(ICMP):
+        del again[ICMP].chksum
+    return bytes(Ether(bytes(again))) == frame
+
+
+def test_dr_forward_rewrites_macs_and_sends_to_the_real_server() -> None:
+    rig = Rig()
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.feed(client())
+    assert len(rig.sent) == 1
+    ifindex, frame = rig.sent[0]
+    assert ifindex == OUT_IF
+    out, orig = Ether(frame), client()
+    assert (out.dst, out.src) == (RMAC, DMAC)
+    assert (out[IP].src, out[IP].dst, out[TCP].dport) == (CIP, VIP, 80)  # IP untouched
+    assert out[IP].ttl == orig[IP].ttl - 1  # IPVS decrements it like any forwarding
+    assert bytes(out[TCP]) == bytes(Ether(bytes(orig))[TCP])
+    assert checksums_valid(frame)
+    assert rig.counters.tx == 1 and rig.counters.rx == 1
+    assert rig.dest_stats() == (1, 1, 0)
+
+
+def test_dr_frames_wait_for_the_neighbour_then_go() -> None:
+    rig = Rig()
+    rig.feed(client(), now=1.0)
+    rig.feed(client(flags="A"), now=1.01)
+    assert rig.sent == [] and rig.counters.queued == 2
+    assert rig.net.probes  # resolution was triggered
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.fwd.service_queue(lambda a: AF_INET, 1.05)
+    assert [Ether(f).dst for _, f in rig.sent] == [RMAC, RMAC]
+    assert [Ether(f)[TCP].flags for _, f in rig.sent] == ["S", "A"]  # order kept
+    assert rig.counters.tx == 2 and not rig.counters.drops
+
+
+def test_frames_for_a_silent_neighbour_are_dropped_by_name() -> None:
+    rig = Rig()
+    rig.feed(client(), now=1.0)
+    rig.fwd.service_queue(lambda a: AF_INET, 1.2)
+    assert rig.counters.queued == 1 and not rig.counters.drops
+    rig.fwd.service_queue(lambda a: AF_INET, 1.6)
+    assert rig.sent == []
+    assert rig.counters.drops == {"neigh-timeout": 1}
+
+
+def test_non_syn_without_connection_is_passed_to_the_kernel() -> None:
+    rig = Rig()
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.feed(client(flags="A"))
+    assert rig.sent == []
+    assert rig.counters.passed == 1
+    assert rig.dest_stats() == (0, 0, 0)
+
+
+def test_no_destination_rejects_with_port_unreachable() -> None:
+    rig = Rig(dests=0)
+    rig.feed(client())
+    assert len(rig.sent) == 1
+    ifindex, frame = rig.sent[0]
+    assert ifindex == IN_IF
+    reply = Ether(frame)
+    assert (reply.dst, reply[IP].src, reply[IP].dst) == (CMAC, VIP, CIP)
+    assert (reply[ICMP].type, reply[ICMP].code) == (3, 3)
+    assert reply[TCPerror].sport == 40000  # it quotes the client's packet
+    assert rig.counters.drops.get("no-dest", 0) + rig.counters.drops.get("reject", 0) == 1
+
+
+def test_ttl_expired_answers_time_exceeded_and_counts_the_reason() -> None:
+    rig = Rig()
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.feed(client(ttl=1))
+    assert len(rig.sent) == 1 and rig.sent[0][0] == IN_IF
+    assert Ether(rig.sent[0][1])[ICMP].type == 11
+    assert rig.counters.drops == {"ttl-exceeded": 1}
+
+
+def test_nat_rewrites_both_directions() -> None:
+    rig = Rig(method=FwdMethod.MASQ)
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.net.resolve(p(CIP), mac(CMAC))
+    rig.feed(client())
+    _, frame = rig.sent[-1]
+    fwd = Ether(frame)
+    assert (fwd.dst, fwd[IP].dst, fwd[TCP].dport, fwd[IP].src) == (RMAC, RIP, 8080, CIP)
+    assert checksums_valid(frame)
+    reply = (Ether(src=RMAC, dst=DMAC) / IP(src=RIP, dst=CIP)
+             / TCP(sport=8080, dport=40000, flags="SA") / b"hi")
+    rig.feed(reply, ifindex=OUT_IF)
+    ifindex, frame = rig.sent[-1]
+    back = Ether(frame)
+    assert ifindex == IN_IF
+    assert (back.dst, back[IP].src, back[TCP].sport, back[IP].dst) == (CMAC, VIP, 80, CIP)
+    assert checksums_valid(frame)
+    assert rig.dest_stats() == (1, 1, 1)
+
+
+def test_tunnel_encapsulates_from_the_directors_address() -> None:
+    rig = Rig(method=FwdMethod.TUNNEL)
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.feed(client())
+    out = Ether(rig.sent[-1][1])
+    assert (out[IP].src, out[IP].dst, out[IP].proto) == (DIP, RIP, 4)
+    inner = out[IP].payload
+    assert (inner.src, inner.dst, inner[TCP].dport) == (CIP, VIP, 80)
+
+
+def test_pending_checksum_is_completed_before_sending() -> None:
+    rig = Rig()
+    rig.net.resolve(p(RIP), mac(RMAC))
+    pkt = client()
+    raw = bytearray(bytes(pkt))
+    l4 = 14 + 20
+    tcp_len = len(raw) - l4
+    partial = pseudo_sum(p(CIP), p(VIP), IPPROTO_TCP, tcp_len) & 0xFFFF  # as offload leaves it
+    raw[l4 + 16 : l4 + 18] = partial.to_bytes(2, "big")
+    rig.feed(Ether(bytes(raw)), status=TP_STATUS_CSUMNOTREADY)
+    frame = rig.sent[-1][1]
+    assert checksums_valid(frame)
+    assert Ether(frame)[TCP].chksum == Ether(bytes(pkt))[TCP].chksum
+
+
+def test_truncated_frame_is_dropped_under_the_parser_reason() -> None:
+    rig = Rig()
+    raw = bytes(client())[:30]
+    buf = bytearray(raw)
+    rig.handler.handle(buf, len(raw), 0, IN_IF, 1.0)
+    assert rig.sent == []
+    assert list(rig.counters.drops) == ["truncated-ip"]
+
+
+def test_unroutable_real_server_is_dropped_as_no_route() -> None:
+    rig = Rig()
+    del rig.net.routes[p(RIP)]
+    rig.feed(client())
+    assert rig.sent == [] and rig.counters.drops == {"no-route": 1}
+
+
+@pytest.mark.parametrize("reason", ["no-conn", "ttl", "quiesced"])
+def test_drop_verdicts_are_counted_by_their_reason(reason: str) -> None:
+    rig = Rig()
+    meta = PacketMeta(AF_INET, IPPROTO_TCP, p(CIP), p(VIP), 1, 80)
+    rig.fwd.apply(Verdict(Action.DROP, reason=reason), meta, memoryview(b""), None,  # type: ignore[arg-type]
+                  IN_IF, 0.0)
+    assert rig.counters.drops == {reason: 1} and rig.sent == []
+
+
+def test_udp_is_forwarded_too() -> None:
+    rig = Rig()
+    rig.ipvs.add_service(ServiceSpec(protocol=17, addr=p(VIP), port=53, sched_name="rr"))
+    rig.ipvs.add_dest(ServiceSpec(protocol=17, addr=p(VIP), port=53).key(),
+                      DestSpec(addr=p(RIP), port=53, conn_flags=FwdMethod.DROUTE))
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.feed(Ether(src=CMAC, dst=DMAC) / IP(src=CIP, dst=VIP) / UDP(sport=5353, dport=53) / b"q")
+    out = Ether(rig.sent[-1][1])
+    assert out.dst == RMAC and out[UDP].dport == 53
