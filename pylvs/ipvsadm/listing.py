@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cmp_to_key
-from typing import Any
+from typing import Any, TypeVar
 
 from pylvs.core.constants import AF_INET, AF_INET6, PROTO_NAMES, FwdMethod, SvcFlag, TunType
 from pylvs.core.stats import Counters
@@ -19,6 +18,7 @@ FORWARD_NAMES = {
     FwdMethod.DROUTE: "Route",
 }
 _CSUM_NAMES = ("-c", "+c", "r+c")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +71,31 @@ def _cmp_dests(d1: DestView, d2: DestView) -> int:
     return _cmp_addr(d1.af, d1.addr, d2.addr) or (d1.port - d2.port)
 
 
+def c_qsort(items: list[T], cmp: Callable[[T, T], int]) -> list[T]:
+    """The C library's ``qsort`` (a top-down merge sort): the same order even where
+    ipvsadm's comparators are not transitive."""
+    if len(items) <= 1:
+        return list(items)
+    half = len(items) // 2
+    left, right = c_qsort(items[:half], cmp), c_qsort(items[half:], cmp)
+    out: list[T] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        if cmp(left[i], right[j]) <= 0:
+            out.append(left[i])
+            i += 1
+        else:
+            out.append(right[j])
+            j += 1
+    return out + left[i:] + right[j:]
+
+
 def sort_services(services: Iterable[ServiceView]) -> list[ServiceView]:
     """Services and their destinations in ipvsadm's listing order (with its wrap quirk)."""
-    out = []
-    for svc in sorted(services, key=cmp_to_key(_cmp_services)):
-        dests = sorted(svc.dests, key=cmp_to_key(_cmp_dests))
-        out.append(_with_dests(svc, dests))
-    return out
+    return [
+        _with_dests(svc, c_qsort(svc.dests, _cmp_dests))
+        for svc in c_qsort(list(services), _cmp_services)
+    ]
 
 
 def _with_dests(svc: ServiceView, dests: list[DestView]) -> ServiceView:

@@ -10,7 +10,7 @@ import socket
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pylvs.core.constants import AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
+from pylvs.core.constants import AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
 
 PROTO_DB_NAMES = {IPPROTO_TCP: "tcp", IPPROTO_UDP: "udp", IPPROTO_SCTP: "sctp"}
 
@@ -76,10 +76,18 @@ class SystemResolver:
 
 @dataclass
 class StaticResolver:
-    """A fixed hosts table plus a services table (for tests and reproducible output)."""
+    """Fixed hosts and services tables (for tests and reproducible output).
+
+    ``hosts`` maps names to IPv4 addresses (forward look-ups), ``names`` maps
+    addresses of either family to their host name (reverse look-ups), and
+    ``services`` maps (name, protocol) to a port; ``fallback`` answers the
+    service look-ups ``services`` does not know.
+    """
 
     hosts: dict[str, bytes] = field(default_factory=dict)
+    names: dict[bytes, str] = field(default_factory=dict)
     services: dict[tuple[str, int], int] = field(default_factory=dict)
+    fallback: Resolver | None = None
 
     def host_v4(self, name: str) -> bytes | None:
         """First IPv4 address of host ``name`` (4 bytes), or None."""
@@ -88,19 +96,18 @@ class StaticResolver:
 
     def host_name(self, af: int, addr: bytes) -> str | None:
         """Host name of ``addr`` by reverse look-up, or None."""
-        want = 16 if af == AF_INET6 else 4 if af == AF_INET else -1
-        for name, a in self.hosts.items():
-            if a == addr and len(a) == want:
-                return name
-        return None
+        return self.names.get(addr)
 
     def port(self, name: str, protocol: int) -> int | None:
         """Port of service ``name`` for ``protocol``, or None."""
-        return self.services.get((name, protocol))
+        port = self.services.get((name, protocol))
+        if port is None and self.fallback is not None:
+            return self.fallback.port(name, protocol)
+        return port
 
     def port_name(self, port: int, protocol: int) -> str | None:
         """Service name of ``port`` for ``protocol``, or None."""
         for (name, proto), p in self.services.items():
             if p == port and proto == protocol:
                 return name
-        return None
+        return self.fallback.port_name(port, protocol) if self.fallback is not None else None
