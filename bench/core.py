@@ -95,6 +95,30 @@ def lookup_us(t: IPVS, n: int, rounds: int) -> float:
     return statistics.median(samples)
 
 
+def table_lookup_us(t: IPVS, n: int, rounds: int) -> float:
+    """Median cost of finding an existing entry from a packet's tuple, in microseconds."""
+    samples = []
+    conns = t.conns
+    for r in range(rounds):
+        base = (r * 7919 * BATCH) % max(1, n - BATCH)
+        pkts = _syns(BATCH, base)
+        start = time.perf_counter()
+        for p in pkts:
+            conns.lookup_in(p.af, p.protocol, p.saddr, p.sport, p.daddr, p.dport)
+        samples.append((time.perf_counter() - start) / BATCH * 1e6)
+    return statistics.median(samples)
+
+
+def dict_get_ns() -> float:
+    """This machine's cost of one dict lookup, to compare figures across machines."""
+    d = {i: i for i in range(100_000)}
+    keys = list(range(100_000))
+    start = time.perf_counter()
+    for k in keys:
+        d.get(k)
+    return (time.perf_counter() - start) / len(keys) * 1e9
+
+
 def bytes_per_conn(n: int) -> float:
     """Memory held by the table per connection entry (tracemalloc)."""
     t = _table("rr", 2)
@@ -137,12 +161,14 @@ def main() -> None:
         for ndest in (2, 100, 1000):
             us = new_conn_us(sched, ndest, rounds)
             print(f"new_conn sched={sched} dests={ndest} median_us={us:.2f}")
-            if sched != "wlc":
+            if sched != "wlc":  # the target covers rr, wrr, mh and sh
                 worst = max(worst, us)
     t = _table("rr", 2)
     fill(t, n)
-    lk = lookup_us(t, n, rounds)
+    lk = table_lookup_us(t, n, rounds)
     print(f"lookup entries={len(t.conns)} median_us={lk:.2f}")
+    pk = lookup_us(t, n, rounds)
+    print(f"existing_conn_packet entries={len(t.conns)} median_us={pk:.2f} (whole process())")
     del t
     gc.collect()
     bpc = bytes_per_conn(n)
@@ -150,6 +176,7 @@ def main() -> None:
     mh = mh_build_ms()
     mh_text = f"{mh:.1f}" if mh is not None else "na"
     print(f"mh_build dests=1000 ms={mh_text}")
+    print(f"calibration dict_get_ns={dict_get_ns():.0f}")
     print(f"new_conn_us_max={worst:.2f} lookup_us={lk:.2f} bytes_per_conn={bpc:.0f}"
           f" mh_build_ms={mh_text}")
 

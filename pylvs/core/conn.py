@@ -209,13 +209,31 @@ class ConnTable:
 
     # -- creation and lookup -------------------------------------------------
 
+    def lookup_in(self, af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes,
+                  dport: int) -> Conn | None:
+        """The entry of an inbound packet (client -> virtual service), if any."""
+        return self.conns.get(pack_key(af, protocol, saddr, sport, daddr, dport))
+
+    def lookup_reply(self, af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes,
+                     dport: int) -> Conn | None:
+        """The NAT entry of a reply packet (real server -> client), if any."""
+        return self.replies.get(pack_key(af, protocol, saddr, sport, daddr, dport))
+
     def new(self, key: int, dest: Dest, dport: int, flags: int, now: float) -> Conn:
         """Create an entry bound to ``dest`` and hash it (one-packet entries stay unhashed)."""
-        conn = Conn(key, dest, dport, 0)
-        conn.flags = intern_flags(flags | dest.conn_flags)
+        flags |= dest.conn_flags
+        one_packet = flags & F_ONE_PACKET
+        if not one_packet:
+            flags |= F_HASHED
+        conn = Conn(key, dest, dport, intern_flags(flags))
         bind_dest(conn, dest)
-        if not flags & F_ONE_PACKET:
-            self.hash(conn)
+        if not one_packet:
+            if flags & F_TEMPLATE:
+                self.templates[key] = conn
+            else:
+                self.conns[key] = conn
+                if flags & 7 == FWD_MASQ:
+                    self.replies[reply_key(conn)] = conn
         return conn
 
     def hash(self, conn: Conn) -> None:
@@ -264,9 +282,10 @@ class ConnTable:
         tick = int(expires)
         if old and tick >= int(old):
             return  # its bucket comes first; the entry is moved on when it is visited
-        self._push(conn, tick)
+        self.push(conn, tick)
 
-    def _push(self, conn: Conn, tick: int) -> None:
+    def push(self, conn: Conn, tick: int) -> None:
+        """Put ``conn`` in the timer bucket of second ``tick``."""
         bucket = self._wheel.get(tick)
         if bucket is None:
             self._wheel[tick] = [conn]
@@ -286,7 +305,7 @@ class ConnTable:
                     continue
                 if conn.expires > now:
                     if conn.expires >= tick + 1:
-                        self._push(conn, int(conn.expires))
+                        self.push(conn, int(conn.expires))
                     else:
                         later.append(conn)
                 else:
@@ -294,7 +313,7 @@ class ConnTable:
                     self.timer_fired(conn, now)
         for conn in later:
             if conn.flags & F_HASHED:
-                self._push(conn, int(conn.expires))
+                self.push(conn, int(conn.expires))
 
     def timer_fired(self, conn: Conn, now: float) -> None:
         """An entry's timer ran out: re-arm it while it controls others, else remove it."""

@@ -28,11 +28,22 @@ from pylvs.core.conn import (
     set_active,
     unpack_key,
 )
-from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, SvcFlag
-from pylvs.core.meta import TCP_RST, TCP_SYN, Action, Direction, PacketMeta, Verdict
+from pylvs.core.constants import AF_INET, IPPROTO_TCP, IPPROTO_UDP, SvcFlag
+from pylvs.core.meta import (
+    TCP_ACK,
+    TCP_FIN,
+    TCP_RST,
+    TCP_SYN,
+    Action,
+    Direction,
+    PacketMeta,
+    Verdict,
+)
 from pylvs.core.persistence import FTP_PORT, check_template, template_key
 from pylvs.core.proto import (
     TCP_ACTIVE,
+    TCP_TABLES,
+    TCP_TIMEOUTS,
     Table,
     TcpState,
     tcp_next_state,
@@ -51,6 +62,8 @@ _OUT = int(Direction.OUT)
 _FORWARD = int(Action.FORWARD)
 _NAT_OUT = int(Action.NAT_OUT)
 _ESTABLISHED = int(TcpState.ESTABLISHED)
+_FIN_WAIT = int(TcpState.FIN_WAIT)
+_CLOSE = int(TcpState.CLOSE)
 _INPUT = int(Table.INPUT)
 _OUTPUT = int(Table.OUTPUT)
 _INPUT_ONLY = int(Table.INPUT_ONLY)
@@ -153,14 +166,6 @@ def set_state(ipvs: IPVS, conn: Conn, protocol: int, direction: int, tcp_flags: 
     # other protocols keep the entry's timeout
 
 
-def _put(ipvs: IPVS, conn: Conn, now: float) -> None:
-    """Release an entry after its packet: re-arm its timer, or drop a one-packet entry."""
-    if conn.flags & F_ONE_PACKET:
-        ipvs.conns.remove(conn, now)
-    else:
-        ipvs.conns.arm(conn, now)
-
-
 def _process_out(ipvs: IPVS, meta: PacketMeta, now: float) -> Verdict:
     table = ipvs.conns
     if meta.related:
@@ -214,7 +219,11 @@ def _process_in(
         _in_stats(ipvs, conn, meta.length)
         return _forward(conn)
 
-    key = pack_key(meta.af, protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
+    if meta.af == AF_INET:  # pack_key, inlined for the common case
+        key = ((((protocol << 32 | int.from_bytes(meta.saddr)) << 16 | meta.sport) << 32
+                | int.from_bytes(meta.daddr)) << 16) | meta.dport
+    else:
+        key = pack_key(meta.af, protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
     conn = table.conns.get(key)
     sysctls = ipvs.sysctls
     if conn is not None:
@@ -250,10 +259,70 @@ def _process_in(
             return result
         conn = result
 
-    _in_stats(ipvs, conn, meta.length)
-    set_state(ipvs, conn, protocol, _IN, meta.tcp_flags)
-    verdict = _forward(conn)
-    _put(ipvs, conn, now)
+    return _deliver_in(ipvs, conn, meta, now)
+
+
+def _deliver_in(ipvs: IPVS, conn: Conn, meta: PacketMeta, now: float) -> Verdict:
+    """Count, run the state machine, re-arm and forward an inbound packet of ``conn``.
+
+    This is ``_in_stats`` + ``set_state`` + ``_put`` + ``_forward`` written out in
+    one function: it runs for every inbound packet.
+    """
+    dest = conn.dest
+    assert dest is not None
+    length = meta.length
+    if dest.flags & D_AVAILABLE:
+        st = dest.stats
+        st.inpkts += 1
+        st.inbytes += length
+        svc = dest.svc
+        if svc is not None:
+            st = svc.stats
+            st.inpkts += 1
+            st.inbytes += length
+        st = ipvs.stats
+        st.inpkts += 1
+        st.inbytes += length
+    protocol = meta.protocol
+    if protocol == IPPROTO_TCP:
+        flags = meta.tcp_flags
+        tables = TCP_TABLES[_INPUT_ONLY if conn.flags & F_NOOUTPUT else _INPUT]
+        state = conn.state
+        if flags & TCP_RST:
+            new = tables[3][state]
+        elif flags & TCP_SYN:
+            new = tables[0][state]
+        elif flags & TCP_FIN:
+            new = tables[1][state]
+        elif flags & TCP_ACK:
+            new = tables[2][state]
+        else:
+            new = _CLOSE
+        if new != state:
+            set_active(conn, TCP_ACTIVE[new])
+            if new == _ESTABLISHED:
+                _assure_template(conn)
+            conn.state = new
+        if new == _ESTABLISHED:
+            conn.timeout = ipvs.timeouts.tcp
+        elif new == _FIN_WAIT:
+            conn.timeout = ipvs.timeouts.tcpfin
+        else:
+            conn.timeout = TCP_TIMEOUTS[new]
+    elif protocol == IPPROTO_UDP:
+        conn.timeout = ipvs.timeouts.udp
+    cflags = conn.flags
+    verdict = Verdict(_FORWARD, cflags & 7, dest.af, dest.addr, conn.dport, b"", 0,
+                      dest.tun_type, dest.tun_port, dest.tun_flags, "", conn)
+    if cflags & F_ONE_PACKET:
+        ipvs.conns.remove(conn, now)
+        return verdict
+    # ConnTable.arm, inlined
+    old = conn.expires
+    expires = now + conn.timeout
+    conn.expires = expires
+    if not old or int(expires) < int(old):
+        ipvs.conns.push(conn, int(expires))
     return verdict
 
 
