@@ -76,7 +76,7 @@ FTP_OTHER = "ftp-other-port"  # PASS: other port on an FTP service's VIP, no des
 NO_DEST = "no-dest"  # REJECT: the scheduler found no destination
 ICMP_NO_DEST = "icmp-no-dest"  # DROP: ICMP error for a service without destination
 DEST_GONE = "dest-unavailable"  # DROP: the entry's destination was removed
-NOT_OURS = "no-reply-conn"  # PASS: a reply matching no NAT entry
+NOT_OURS = "no-reply-conn"  # PASS (REJECT with nat_icmp_send): reply matching no NAT entry
 RELATED_NO_CONN = "icmp-no-conn"  # PASS: ICMP error about no known entry
 
 
@@ -166,6 +166,17 @@ def set_state(ipvs: IPVS, conn: Conn, protocol: int, direction: int, tcp_flags: 
     # other protocols keep the entry's timeout
 
 
+def _is_nat_real_server(ipvs: IPVS, meta: PacketMeta) -> bool:
+    """Whether the packet comes from a NAT destination (ip_vs_has_real_service)."""
+    for svc in ipvs.services.values():
+        if svc.af != meta.af or (svc.protocol != meta.protocol and not svc.fwmark):
+            continue
+        for d in svc.dests:
+            if d.addr == meta.saddr and d.port == meta.sport and d.conn_flags & 7 == 0:
+                return True
+    return False
+
+
 def _process_out(ipvs: IPVS, meta: PacketMeta, now: float) -> Verdict:
     table = ipvs.conns
     if meta.related:
@@ -174,7 +185,16 @@ def _process_out(ipvs: IPVS, meta: PacketMeta, now: float) -> Verdict:
         key = pack_key(meta.af, meta.protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
     conn = table.replies.get(key)
     if conn is None:
-        return Verdict(Action.PASS, reason=RELATED_NO_CONN if meta.related else NOT_OURS)
+        if meta.related:
+            return Verdict(Action.PASS, reason=RELATED_NO_CONN)
+        if (
+            ipvs.sysctls.nat_icmp_send
+            and meta.protocol in (IPPROTO_TCP, IPPROTO_UDP)
+            and not (meta.protocol == IPPROTO_TCP and meta.tcp_flags & TCP_RST)
+            and _is_nat_real_server(ipvs, meta)
+        ):
+            return Verdict(Action.REJECT, reason=NOT_OURS)
+        return Verdict(Action.PASS, reason=NOT_OURS)
     _out_stats(ipvs, conn, meta.length)
     if not meta.related:
         set_state(ipvs, conn, meta.protocol, _OUT, meta.tcp_flags)

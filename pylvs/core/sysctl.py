@@ -13,5 +13,4 @@ class Sysctls:
     expire_nodest_conn: int = 0  # 1: entries of removed dests expire on their next packet
     expire_quiescent_template: int = 0  # 1: templates of weight-0 dests are invalid
     sloppy_tcp: int = 0  # 1: any non-RST segment may create a connection
-    schedule_icmp: int = 0  # 1: ICMP errors may schedule (not supported: always 0 in effect)
-    nat_icmp_send: int = 0  # 1: NAT replies matching no entry get ICMP port unreachable
+    nat_icmp_send: int = 0  # 1: a NAT real server's packet matching no entry is rejected

@@ -138,3 +138,40 @@ def test_one_packet_scheduling_leaves_no_entry() -> None:
     assert len(t.conns) == 0
     assert t.get_service(key).stats.counters().conns == 2
     assert all(d.inactconns == 0 and d.refcnt == 0 for d in t.get_service(key).dests)
+
+
+def test_sloppy_tcp_creates_entries_from_any_non_rst_segment() -> None:
+    t, _ = table()
+    assert t.process(cin(11, TCP_ACK), 0.0, rand32).action == Action.PASS
+    t.sysctls.sloppy_tcp = 1
+    v = t.process(cin(11, TCP_ACK), 0.0, rand32)
+    assert v.action == Action.FORWARD
+    assert states(t, 0.0) == [("ESTABLISHED", 900)]
+    assert t.process(cin(12, TCP_RST), 0.0, rand32).action == Action.PASS
+
+
+def test_nat_icmp_send_rejects_stray_packets_from_real_servers() -> None:
+    t, _ = table(FwdMethod.MASQ, rs=(NRS1,))
+    stray = PacketMeta(2, IPPROTO_TCP, NRS1, CIP, 80, 555, TCP_ACK, 52, Direction.OUT)
+    assert t.process(stray, 0.0, rand32).action == Action.PASS
+    t.sysctls.nat_icmp_send = 1
+    assert t.process(stray, 0.0, rand32).action == Action.REJECT
+    stray.tcp_flags = TCP_RST
+    assert t.process(stray, 0.0, rand32).action == Action.PASS
+    other = PacketMeta(2, IPPROTO_TCP, NRS1, CIP, 81, 555, TCP_ACK, 52, Direction.OUT)
+    assert t.process(other, 0.0, rand32).action == Action.PASS
+
+
+def test_port_zero_non_persistent_service_rejects_and_ftp_vip_passes() -> None:
+    t = IPVS()
+    svc = t.add_service(ServiceSpec(addr=VIP, port=0, sched_name="rr"))
+    t.add_dest(svc.key, DestSpec(addr=RS1, port=0, conn_flags=FwdMethod.DROUTE))
+    assert t.process(cin(1, TCP_SYN, dport=22), 0.0, rand32).action == Action.REJECT
+    t = IPVS()
+    ftp = t.add_service(ServiceSpec(addr=VIP, port=21, sched_name="rr"))
+    t.add_dest(ftp.key, DestSpec(addr=RS1, port=21, conn_flags=FwdMethod.DROUTE))
+    v = t.process(cin(1, TCP_SYN, dport=2121), 0.0, rand32)
+    assert (v.action, v.reason) == (Action.PASS, "ftp-other-port")
+    assert t.process(cin(1, TCP_SYN, dport=21), 0.0, rand32).action == Action.FORWARD
+    v = t.process(PacketMeta(2, IPPROTO_TCP, CIP, VIP, 20, 4000, TCP_SYN, 60), 0.0, rand32)
+    assert (v.action, v.reason) == (Action.PASS, "ftp-data")
