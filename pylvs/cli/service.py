@@ -11,13 +11,14 @@ from pylvs.control.client import Client, ControlError
 from pylvs.control.rules import (
     DEFAULT_RULES,
     RulesFileError,
-    format_rules,
     line_of_call,
     parse_rules_text,
     read_rules_text,
     save_rules,
 )
 from pylvs.control.transport import default_socket_path
+from pylvs.ipvsadm.listing import ListFormat, format_services
+from pylvs.ipvsadm.resolve import SystemResolver
 
 _CALL_ERROR = re.compile(r"^call (\d+): (.*)$", re.S)
 
@@ -133,6 +134,8 @@ def _status(args: argparse.Namespace) -> int:
         return director.STATUS_NOT_RUNNING
     print("\n".join(director.describe(status)))
     with Client(socket_path) as client:
-        text = format_rules(client.list_services())
-    print(text, end="" if text.endswith("\n") or not text else "\n")
+        text = format_services(
+            client.list_services(), ListFormat(numeric=True), SystemResolver(), client.get_info()
+        )
+    print(text, end="")
     return 0

@@ -190,30 +190,28 @@ class Client:
             self.call_raw("stage", chunk)
         self.call_raw("restore", chunks[-1])
 
-    def call_raw(self, op: str, encoded_calls: list[wire.JSON]) -> wire.JSON:
-        """Send a batch operation whose calls are already encoded."""
-        line = _request_line(op, encoded_calls)
+    def call_raw(self, op: str, encoded_calls: list[str]) -> wire.JSON:
+        """Send a batch operation whose calls are already JSON texts."""
+        line = _batch_line(op, encoded_calls)
         if len(line) > wire.MAX_REQUEST_BYTES:
             raise ControlError(errno.EMSGSIZE, f"{op} request larger than the daemon accepts")
         return self._exchange(line)
 
     @staticmethod
-    def _encode_calls(calls: list[Call]) -> list[wire.JSON]:
+    def _chunks(calls: list[Call]) -> list[list[str]]:
         try:
-            return wire.encode_calls(calls)
+            texts = [wire.dumps(c) for c in wire.encode_calls(calls)]
         except wire.WireError as exc:
             raise ControlError(exc.errno, exc.message) from None
-
-    def _chunks(self, calls: list[Call]) -> list[list[wire.JSON]]:
-        chunks: list[list[wire.JSON]] = []
-        current: list[wire.JSON] = []
+        chunks: list[list[str]] = []
+        current: list[str] = []
         size = 0
-        for encoded in self._encode_calls(calls):
-            n = len(wire.dumps(encoded)) + 1
+        for text in texts:
+            n = len(text) + 1  # json.dumps escapes to ASCII: chars == bytes
             if current and size + n > BATCH_BYTES:
                 chunks.append(current)
                 current, size = [], 0
-            current.append(encoded)
+            current.append(text)
             size += n
         if current:
             chunks.append(current)
@@ -235,5 +233,6 @@ class Client:
         return list(result) if isinstance(result, list) else []
 
 
-def _request_line(op: str, encoded_calls: list[wire.JSON]) -> bytes:
-    return wire.dumps({"v": wire.VERSION, "op": op, "args": [encoded_calls]}).encode() + b"\n"
+def _batch_line(op: str, call_texts: list[str]) -> bytes:
+    head = wire.dumps({"v": wire.VERSION, "op": op})[:-1]
+    return f'{head},"args":[[{",".join(call_texts)}]]}}\n'.encode()

@@ -17,6 +17,7 @@ from pylvs.core.constants import CONN_TAB_SIZE, IPVS_VERSION
 from pylvs.core.errors import IPVSError
 from pylvs.core.ipvs import IPVS
 from pylvs.core.views import conn_views, service_view, service_views
+from pylvs.ipvsadm.messages import kernel_message
 
 Call = tuple[str, tuple[Any, ...]]
 SYNC_UNAVAILABLE = "the connection synchronisation daemon is not available in this version"
@@ -50,7 +51,10 @@ def check_batch(ipvs: IPVS, calls: list[Call], replace: bool) -> None:
         try:
             apply_call(scratch, op, args)
         except IPVSError as exc:
-            raise BatchError(i, exc.errno, error_text(exc)) from None
+            message = kernel_message(op, exc.errno, exc.detail)
+            if exc.detail and exc.detail != message:
+                message += f" ({exc.detail})"
+            raise BatchError(i, exc.errno, message) from None
 
 
 def _scratch_copy(ipvs: IPVS) -> IPVS:

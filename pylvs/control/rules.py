@@ -7,9 +7,11 @@ import os
 import tempfile
 from typing import Any
 
-from pylvs.control.dispatch import BatchError, apply_batch, check_batch
+from pylvs.control.dispatch import BatchError, apply_batch
 from pylvs.core.ipvs import IPVS
 from pylvs.core.views import ServiceView
+from pylvs.ipvsadm import RulesError, format_save, parse_rules
+from pylvs.ipvsadm.rules import restore_lines
 
 DEFAULT_RULES = "/etc/pylvs/rules"
 Call = tuple[str, tuple[Any, ...]]
@@ -41,8 +43,6 @@ def parse_rules_text(path: str, text: str) -> list[Call]:
     """Parse ``ipvsadm -R`` text into control calls; RulesFileError names the bad line."""
     if not text.strip():
         return []
-    from pylvs.ipvsadm import RulesError, parse_rules
-
     try:
         return parse_rules(text)
     except RulesError as exc:
@@ -51,17 +51,8 @@ def parse_rules_text(path: str, text: str) -> list[Call]:
 
 def line_of_call(text: str, index: int) -> int | None:
     """The line number (1-based) of the ``index``-th call parsed from ``text``."""
-    from pylvs.ipvsadm import RulesError, parse_rules
-
-    seen = 0
-    for lineno, line in enumerate(text.splitlines(), 1):
-        try:
-            seen += len(parse_rules(line + "\n"))
-        except RulesError:
-            return lineno
-        if seen > index:
-            return lineno
-    return None
+    lines = restore_lines(text)  # parse_rules makes exactly one call per non-empty line
+    return lines[index][0] if 0 <= index < len(lines) else None
 
 
 def load_rules(path: str) -> list[Call]:
@@ -69,27 +60,19 @@ def load_rules(path: str) -> list[Call]:
     return parse_rules_text(path, read_rules_text(path))
 
 
-def check_rules(path: str, text: str, calls: list[Call]) -> None:
-    """Raise RulesFileError (with the line) unless all ``calls`` apply to an empty table."""
-    try:
-        check_batch(IPVS(), calls, replace=True)
-    except BatchError as exc:
-        raise RulesFileError(path, exc.message, line_of_call(text, exc.index)) from None
-
-
 def restore_into(ipvs: IPVS, path: str) -> int:
     """Replace ``ipvs``'s table by the rules file, all or nothing; returns the call count."""
     text = read_rules_text(path)
     calls = parse_rules_text(path, text)
-    check_rules(path, text, calls)
-    apply_batch(ipvs, calls, replace=True)
+    try:
+        apply_batch(ipvs, calls, replace=True)
+    except BatchError as exc:
+        raise RulesFileError(path, exc.message, line_of_call(text, exc.index)) from None
     return len(calls)
 
 
 def format_rules(services: list[ServiceView]) -> str:
     """The table as ``ipvsadm -S -n`` prints it."""
-    from pylvs.ipvsadm import format_save
-
     return format_save(services, numeric=True)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import ipaddress
 import json
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -45,22 +45,27 @@ def _bad(message: str) -> WireError:
 
 def addr_to_text(addr: bytes) -> str:
     """Packed address -> text ("" for the empty address of fwmark services)."""
-    if len(addr) in (4, 16):
-        return str(ipaddress.ip_address(addr))
-    if not addr:
+    n = len(addr)
+    if n == 4:
+        return socket.inet_ntop(socket.AF_INET, addr)
+    if n == 16:
+        return socket.inet_ntop(socket.AF_INET6, addr)
+    if not n:
         return ""
-    raise WireError(errno.EINVAL, f"address of {len(addr)} bytes is neither IPv4 nor IPv6")
+    raise WireError(errno.EINVAL, f"address of {n} bytes is neither IPv4 nor IPv6")
 
 
 def addr_from_text(text: JSON) -> bytes:
     """Text address -> packed bytes; "" is the empty address."""
-    if not isinstance(text, str):
+    if type(text) is not str:
         raise _bad("address is not a string")
     if not text:
         return b""
     try:
-        return ipaddress.ip_address(text).packed
-    except ValueError:
+        if ":" in text:
+            return socket.inet_pton(socket.AF_INET6, text)
+        return socket.inet_pton(socket.AF_INET, text)
+    except (OSError, ValueError):
         raise _bad(f"invalid address {text!r}") from None
 
 
@@ -70,78 +75,110 @@ def _int(value: JSON, what: str) -> int:
     return value
 
 
-def _str(value: JSON, what: str) -> str:
-    if not isinstance(value, str):
-        raise _bad(f"{what} is not a string")
-    return value
-
-
 # -- dataclasses with address fields ------------------------------------------
 
 _ADDR_FIELDS = frozenset({"addr", "caddr", "vaddr", "daddr"})
+_SCALARS = {"int": int, "str": str, "float": float}
 
 
-def _encode_flat(obj: Any) -> dict[str, JSON]:
-    out: dict[str, JSON] = {}
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        if f.name in _ADDR_FIELDS:
-            out[f.name] = addr_to_text(value)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out[f.name] = dataclasses.asdict(value)
-        else:
-            out[f.name] = value
-    return out
+class _Codec:
+    """Converts one dataclass to and from a JSON array of its fields in declaration order.
+
+    Decoding is strict: exact length, ints are ints (not bools), strings are
+    strings, addresses parse. Lists (a service's dests) are left to the caller.
+    """
+
+    def __init__(self, cls: Any, what: str, nested: dict[str, _Codec] | None = None) -> None:
+        self.cls = cls
+        self.what = what
+        self.nested = nested or {}
+        self.names: list[str] = []
+        self.kinds: list[str] = []
+        for f in dataclasses.fields(cls):
+            if f.name in self.nested:
+                kind = "nested"
+            elif f.name in _ADDR_FIELDS:
+                kind = "addr"
+            elif f.type in _SCALARS:
+                kind = str(f.type)
+            else:
+                continue  # lists are handled by the caller
+            self.names.append(f.name)
+            self.kinds.append(kind)
+        self.size = len(self.names)
+        self._plain = all(k == "int" for k in self.kinds)
+
+    def encode(self, obj: Any) -> list[JSON]:
+        out: list[JSON] = []
+        for name, kind in zip(self.names, self.kinds, strict=True):
+            value = getattr(obj, name)
+            if kind == "addr":
+                value = addr_to_text(value)
+            elif kind == "nested":
+                value = self.nested[name].encode(value)
+            out.append(value)
+        return out
+
+    def decode(self, data: JSON, extra: int = 0) -> Any:
+        """JSON array -> instance; ``extra`` trailing items are the caller's."""
+        if type(data) is not list or len(data) != self.size + extra:
+            raise _bad(f"{self.what} is not an array of {self.size + extra} fields")
+        if self._plain:
+            for value in data:
+                if type(value) is not int:
+                    raise _bad(f"{self.what} has a field that is not an integer")
+            return self.cls(*data)
+        values: list[Any] = []
+        for name, kind, value in zip(self.names, self.kinds, data, strict=False):
+            if kind == "int":
+                if type(value) is not int:
+                    raise _bad(f"{self.what}.{name} is not an integer")
+            elif kind == "addr":
+                value = addr_from_text(value)
+            elif kind == "str":
+                if type(value) is not str:
+                    raise _bad(f"{self.what}.{name} is not a string")
+            elif kind == "float":
+                if type(value) not in (int, float):
+                    raise _bad(f"{self.what}.{name} is not a number")
+                value = float(value)
+            else:
+                value = self.nested[name].decode(value)
+            values.append(value)
+        return self.cls(*values)
 
 
-def _decode_flat(cls: Any, data: JSON, what: str) -> Any:
-    if not isinstance(data, dict):
-        raise _bad(f"{what} is not an object")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise _bad(f"{what} has unknown field(s) {', '.join(sorted(unknown))}")
-    kwargs: dict[str, Any] = {}
-    for name, f in fields.items():
-        if name not in data:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise _bad(f"{what} lacks field {name}")
-            continue
-        value = data[name]
-        if name in _ADDR_FIELDS:
-            kwargs[name] = addr_from_text(value)
-        elif f.type in ("int", int):
-            kwargs[name] = _int(value, f"{what}.{name}")
-        elif f.type in ("float", float):
-            if type(value) not in (int, float):
-                raise _bad(f"{what}.{name} is not a number")
-            kwargs[name] = float(value)
-        elif f.type in ("str", str):
-            kwargs[name] = _str(value, f"{what}.{name}")
-        else:
-            kwargs[name] = value
-    return cls(**kwargs)
+_SERVICE = _Codec(ServiceSpec, "service")
+_KEY = _Codec(ServiceKey, "service key")
+_DEST = _Codec(DestSpec, "destination")
+_TIMEOUTS = _Codec(Timeouts, "timeouts")
+_COUNTERS = _Codec(Counters, "stats")
+_RATES = _Codec(Rates, "rates")
+_STATS = {"stats": _COUNTERS, "rates": _RATES}
+_DEST_VIEW = _Codec(DestView, "destination view", _STATS)
+_SERVICE_VIEW = _Codec(ServiceView, "service view", _STATS)
+_CONN_VIEW = _Codec(ConnView, "connection")
 
 
 def encode_service_spec(spec: ServiceSpec) -> JSON:
     """ServiceSpec -> JSON object."""
-    return _encode_flat(spec)
+    return _SERVICE.encode(spec)
 
 
 def decode_service_spec(data: JSON) -> ServiceSpec:
     """JSON object -> ServiceSpec."""
-    spec: ServiceSpec = _decode_flat(ServiceSpec, data, "service")
+    spec: ServiceSpec = _SERVICE.decode(data)
     return spec
 
 
 def encode_key(key: ServiceKey | None) -> JSON:
     """ServiceKey (or None) -> JSON."""
-    return None if key is None else _encode_flat(key)
+    return None if key is None else _KEY.encode(key)
 
 
 def decode_key(data: JSON) -> ServiceKey:
     """JSON object -> ServiceKey."""
-    key: ServiceKey = _decode_flat(ServiceKey, data, "service key")
+    key: ServiceKey = _KEY.decode(data)
     return key
 
 
@@ -152,82 +189,51 @@ def decode_optional_key(data: JSON) -> ServiceKey | None:
 
 def encode_dest_spec(spec: DestSpec) -> JSON:
     """DestSpec -> JSON object."""
-    return _encode_flat(spec)
+    return _DEST.encode(spec)
 
 
 def decode_dest_spec(data: JSON) -> DestSpec:
     """JSON object -> DestSpec."""
-    spec: DestSpec = _decode_flat(DestSpec, data, "destination")
+    spec: DestSpec = _DEST.decode(data)
     return spec
 
 
 def encode_timeouts(t: Timeouts) -> JSON:
     """Timeouts -> JSON object."""
-    return dataclasses.asdict(t)
+    return _TIMEOUTS.encode(t)
 
 
 def decode_timeouts(data: JSON) -> Timeouts:
     """JSON object -> Timeouts."""
-    t: Timeouts = _decode_flat(Timeouts, data, "timeouts")
+    t: Timeouts = _TIMEOUTS.decode(data)
     return t
-
-
-def _decode_counters(data: JSON) -> Counters:
-    c: Counters = _decode_flat(Counters, data, "stats")
-    return c
-
-
-def _decode_rates(data: JSON) -> Rates:
-    r: Rates = _decode_flat(Rates, data, "rates")
-    return r
 
 
 def encode_service_view(view: ServiceView) -> JSON:
     """ServiceView (with its dests) -> JSON object."""
-    out = _encode_flat(view)
-    out["dests"] = [_encode_flat(d) for d in view.dests]
+    out = _SERVICE_VIEW.encode(view)
+    out.append([_DEST_VIEW.encode(d) for d in view.dests])
     return out
-
-
-def _decode_dest_view(data: JSON) -> DestView:
-    if not isinstance(data, dict):
-        raise _bad("destination view is not an object")
-    data = dict(data)
-    stats = _decode_counters(data.pop("stats", None))
-    rates = _decode_rates(data.pop("rates", None))
-    view: DestView = _decode_flat(
-        DestView, {**data, "stats": None, "rates": None}, "destination view"
-    )
-    view.stats, view.rates = stats, rates
-    return view
 
 
 def decode_service_view(data: JSON) -> ServiceView:
     """JSON object -> ServiceView."""
-    if not isinstance(data, dict):
-        raise _bad("service view is not an object")
-    data = dict(data)
-    stats = _decode_counters(data.pop("stats", None))
-    rates = _decode_rates(data.pop("rates", None))
-    dests = data.pop("dests", [])
-    if not isinstance(dests, list):
+    view: ServiceView = _SERVICE_VIEW.decode(data, extra=1)
+    dests = data[-1]
+    if type(dests) is not list:
         raise _bad("service view dests is not a list")
-    view: ServiceView = _decode_flat(
-        ServiceView, {**data, "stats": None, "rates": None}, "service view"
-    )
-    view.stats, view.rates = stats, rates
-    view.dests = [_decode_dest_view(d) for d in dests]
+    view.dests = [_DEST_VIEW.decode(d) for d in dests]
     return view
 
 
 def encode_conn_view(view: ConnView) -> JSON:
     """ConnView -> JSON object."""
-    return _encode_flat(view)
+    return _CONN_VIEW.encode(view)
 
 
 def decode_conn_view(data: JSON) -> ConnView:
     """JSON object -> ConnView."""
-    view: ConnView = _decode_flat(ConnView, data, "connection")
+    view: ConnView = _CONN_VIEW.decode(data)
     return view
 
 

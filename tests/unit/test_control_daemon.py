@@ -66,7 +66,7 @@ async def _until_serving(d: Daemon) -> None:
     raise AssertionError("daemon did not bind its socket")
 
 
-ADD = '{"v":1,"op":"add_service","args":[{"addr":"198.18.0.150","port":80,"sched_name":"rr"}]}'
+ADD = '{"v":1,"op":"add_service","args":[[2,6,"198.18.0.150",80,0,"rr",0,0,4294967295,""]]}'
 
 
 def _daemon(tmp_path: Path, *extra: str) -> Daemon:
