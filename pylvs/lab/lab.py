@@ -15,7 +15,6 @@ from pylvs.lab import director, nginx
 from pylvs.lab.errors import LabError
 from pylvs.lab.system import alive, in_netns, list_netns, netns_pids, run, stop_processes
 from pylvs.lab.topology import (
-    SEGMENT_PREFIXLEN,
     VIP,
     Host,
     Topology,
@@ -25,7 +24,6 @@ from pylvs.lab.topology import (
 )
 
 STATE_ROOT = Path("/run/pylvs-lab")
-BRIDGE = "br0"
 
 Progress = Callable[[str], None]
 
@@ -152,8 +150,9 @@ class Lab:
         sw = topo.switch
         run(["ip", "netns", "add", sw])
         run(["ip", "-n", sw, "link", "set", "lo", "up"])
-        run(["ip", "-n", sw, "link", "add", BRIDGE, "type", "bridge"])
-        run(["ip", "-n", sw, "link", "set", BRIDGE, "up"])
+        for bridge in topo.segments:
+            run(["ip", "-n", sw, "link", "add", bridge, "type", "bridge"])
+            run(["ip", "-n", sw, "link", "set", bridge, "up"])
         for host in topo.hosts:
             self._add_host(topo, host)
         run(in_netns(topo.host("client").netns, ["ethtool", "-K", "eth0", "tx", "off"]))
@@ -177,13 +176,16 @@ class Lab:
         ns = host.netns
         run(["ip", "netns", "add", ns])
         run(["ip", "-n", ns, "link", "set", "lo", "up"])
-        run(["ip", "link", "add", "eth0", "netns", ns, "type", "veth",
-             "peer", "name", host.role, "netns", topo.switch])
-        run(["ip", "-n", topo.switch, "link", "set", host.role, "master", BRIDGE, "up"])
-        run(["ip", "-n", ns, "addr", "add", f"{host.address}/{SEGMENT_PREFIXLEN}", "dev", "eth0"])
-        for extra in host.extra:
-            run(["ip", "-n", ns, "addr", "add", extra, "dev", "eth0"])
-        run(["ip", "-n", ns, "link", "set", "eth0", "up"])
+        for link in host.links:
+            peer = host.peer_name(link)
+            run(["ip", "link", "add", link.ifname, "netns", ns, "type", "veth",
+                 "peer", "name", peer, "netns", topo.switch])
+            run(["ip", "-n", topo.switch, "link", "set", peer, "master", link.segment, "up"])
+            for address in link.addresses:
+                run(["ip", "-n", ns, "addr", "add", address, "dev", link.ifname])
+            run(["ip", "-n", ns, "link", "set", link.ifname, "up"])
+        if host.gateway is not None:
+            run(["ip", "-n", ns, "route", "add", "default", "via", host.gateway])
 
     def _start_nginx(self, host: Host, nginx_bin: str) -> int:
         workdir = self.dir / host.role

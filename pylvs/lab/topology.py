@@ -14,6 +14,7 @@ DIP = "198.18.0.151"
 FIRST_RIP = 171
 MAX_REAL_SERVERS = 20
 SWITCH = "switch"
+LAN = "br0"  # the client segment's bridge
 MODES = ("dr", "nat")
 DEFAULT_PREFIX = "pylvs-"
 
@@ -24,31 +25,46 @@ _PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """One link of a host to a segment: its interface name and its addresses (ADDR/PLEN)."""
+
+    segment: str  # the bridge in the switch namespace
+    ifname: str
+    addresses: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Host:
-    """One namespace of the lab that has a link ``eth0`` to the segment."""
+    """One namespace of the lab, attached to one segment (two for a NAT director)."""
 
     role: str
     netns: str
-    address: str
-    extra: tuple[str, ...] = ()  # further addresses on eth0, as ADDR/PLEN
+    address: str  # the host's own address on the client segment (CIP, DIP, RIP)
+    links: tuple[Attachment, ...]
+    gateway: str | None = None  # default route, for real servers behind a NAT director
 
     @property
     def is_real_server(self) -> bool:
         """Whether the host runs nginx behind the director."""
         return self.role.startswith("rs")
 
+    def peer_name(self, link: Attachment) -> str:
+        """The name of the link's other end, in the switch namespace (unique, <= 15 chars)."""
+        return self.role if link.ifname == "eth0" else f"{self.role}-{link.ifname}"
+
 
 @dataclass(frozen=True, slots=True)
 class Topology:
-    """The namespaces and addresses of one lab."""
+    """The namespaces, segments and addresses of one lab."""
 
     prefix: str
     mode: str
+    segments: tuple[str, ...]
     hosts: tuple[Host, ...] = field(default_factory=tuple)
 
     @property
     def switch(self) -> str:
-        """The namespace holding the segment's bridge."""
+        """The namespace holding the segments' bridges."""
         return self.prefix + SWITCH
 
     @property
@@ -83,20 +99,31 @@ def check_prefix(prefix: str) -> str:
 def build(prefix: str, mode: str = "dr", real_servers: int = 2) -> Topology:
     """The topology for ``mode`` with ``real_servers`` real servers."""
     check_prefix(prefix)
-    if mode == "nat":
-        raise LabError("--mode nat is not available yet (it needs the second segment); use dr")
-    if mode != "dr":
+    if mode not in MODES:
         raise LabError(f"unknown mode {mode!r}: use dr")
     if not 1 <= real_servers <= MAX_REAL_SERVERS:
         raise LabError(f"--real-servers must be between 1 and {MAX_REAL_SERVERS}")
+    if mode == "nat":
+        # NAT: director eth1 198.19.0.1/24 on a second segment, real servers behind it with
+        # their default route via 198.19.0.1 (DESIGN.md, "The lab"). Not built yet.
+        raise LabError("--mode nat is not available yet (it needs the second segment); use dr")
+    return _dr(prefix, real_servers)
+
+
+def _dr(prefix: str, real_servers: int) -> Topology:
+    """DR (and later TUN): everybody on one segment; the director also holds the VIP."""
+    def on_lan(*addresses: str) -> tuple[Attachment, ...]:
+        return (Attachment(LAN, "eth0", addresses),)
+
     hosts = [
-        Host("client", prefix + "client", CIP),
-        Host("director", prefix + "director", DIP, extra=(f"{VIP}/32",)),
+        Host("client", prefix + "client", CIP, on_lan(f"{CIP}/{SEGMENT_PREFIXLEN}")),
+        Host("director", prefix + "director", DIP,
+             on_lan(f"{DIP}/{SEGMENT_PREFIXLEN}", f"{VIP}/32")),
     ]
     for i in range(1, real_servers + 1):
         rip = f"198.18.0.{FIRST_RIP + i - 1}"
-        hosts.append(Host(f"rs{i}", f"{prefix}rs{i}", rip))
-    return Topology(prefix, mode, tuple(hosts))
+        hosts.append(Host(f"rs{i}", f"{prefix}rs{i}", rip, on_lan(f"{rip}/{SEGMENT_PREFIXLEN}")))
+    return Topology(prefix, "dr", (LAN,), tuple(hosts))
 
 
 def lab_namespaces(prefix: str, existing: list[str]) -> list[str]:

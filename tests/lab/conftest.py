@@ -41,7 +41,7 @@ def prefix() -> Iterator[str]:
             subprocess.run(["ip", "netns", "del", leftover], check=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_lab() -> Iterator[Lab]:
     """One DR lab (control-only director) for tests that only look at it."""
     lab = Lab(unique_prefix())
