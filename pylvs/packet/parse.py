@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import struct
+
 from pylvs.core.constants import (
     AF_INET,
     AF_INET6,
@@ -30,6 +32,9 @@ from .icmp import ICMP_HLEN, is_related_icmp, is_related_icmpv6
 from .l4 import PORT_PROTOCOLS, check_l4, csum_field_offset
 
 Buffer = bytes | bytearray | memoryview
+_IPV4 = struct.Struct("!BBHHHBBH4s4s")
+_PORTS = struct.Struct("!HH")
+_U16 = struct.Struct("!H")
 
 
 class Parsed:
@@ -110,7 +115,7 @@ def parse_frame(
         return DropReason.TRUNCATED_ETHERNET
     p = Parsed()
     off = 12
-    etype = (frame[12] << 8) | frame[13]
+    etype = _U16.unpack_from(frame, 12)[0]
     tags = 0
     while etype in (ETH_P_8021Q, ETH_P_8021AD):
         if tags == MAX_VLAN_TAGS:
@@ -118,9 +123,9 @@ def parse_frame(
         if off + 2 + VLAN_HLEN > n:
             return DropReason.TRUNCATED_VLAN
         if tags == 0:
-            p.vlan = (frame[off + 2] << 8) | frame[off + 3]
+            p.vlan = _U16.unpack_from(frame, off + 2)[0]
         off += VLAN_HLEN
-        etype = (frame[off] << 8) | frame[off + 1]
+        etype = _U16.unpack_from(frame, off)[0]
         tags += 1
     l3 = off + 2
     p.l3_off = l3
@@ -153,7 +158,7 @@ def parse_frame(
 def _parse_ipv4(frame: Buffer, p: Parsed, l3: int, n: int, verify: bool) -> DropReason | None:
     if l3 + ipv4.IPV4_HLEN > n:
         return DropReason.TRUNCATED_IP
-    vihl = frame[l3]
+    vihl, tos, tot, ident, frag, ttl, proto, _, saddr, daddr = _IPV4.unpack_from(frame, l3)
     if vihl >> 4 != 4:
         return DropReason.BAD_IP_VERSION
     hlen = (vihl & 0x0F) * 4
@@ -161,30 +166,25 @@ def _parse_ipv4(frame: Buffer, p: Parsed, l3: int, n: int, verify: bool) -> Drop
         return DropReason.BAD_IHL
     if l3 + hlen > n:
         return DropReason.TRUNCATED_IP
-    tot = (frame[l3 + 2] << 8) | frame[l3 + 3]
     if tot < hlen:
         return DropReason.BAD_IP_TOTAL_LENGTH
     if l3 + tot > n:
         return DropReason.TRUNCATED_IP
     if verify and ones_sum(frame[l3 : l3 + hlen]) != 0xFFFF:
         return DropReason.BAD_IP_CHECKSUM
-    frag = (frame[l3 + 6] << 8) | frame[l3 + 7]
     p.af = AF_INET
     p.ip_hlen = hlen
     p.ip_len = tot
-    p.tos = frame[l3 + 1]
-    p.ttl = frame[l3 + 8]
-    proto = frame[l3 + 9]
+    p.tos = tos
+    p.ttl = ttl
     p.proto = proto
     p.df = bool(frag & ipv4.IP_DF)
-    p.more_frags = bool(frag & ipv4.IP_MF)
-    p.frag_off = frag & ipv4.IP_OFFMASK
-    p.is_fragment = p.more_frags or p.frag_off != 0
-    p.frag_id = (frame[l3 + 4] << 8) | frame[l3 + 5]
+    p.more_frags = mf = bool(frag & ipv4.IP_MF)
+    p.frag_off = off = frag & ipv4.IP_OFFMASK
+    p.is_fragment = mf or off != 0
+    p.frag_id = ident
     l4 = l3 + hlen
     p.l4_off = l4
-    saddr = bytes(frame[l3 + 12 : l3 + 16])
-    daddr = bytes(frame[l3 + 16 : l3 + 20])
     return _parse_l4(frame, p, AF_INET, proto, saddr, daddr, l4, l3 + tot)
 
 
@@ -229,8 +229,7 @@ def _parse_l4(
             err = check_l4(frame, l4, end, proto)
             if err is not None:
                 return err
-            sport = (frame[l4] << 8) | frame[l4 + 1]
-            dport = (frame[l4 + 2] << 8) | frame[l4 + 3]
+            sport, dport = _PORTS.unpack_from(frame, l4)
             if proto == IPPROTO_TCP:
                 p.tcp_flags = frame[l4 + 13]
         elif (proto == IPPROTO_ICMP and af == AF_INET) or (
