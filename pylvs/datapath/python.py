@@ -112,10 +112,11 @@ class PythonDatapath:
         for sock in self.tx.values():
             sock.close()
         self.tx.clear()
-        try:
-            self.nft.remove()
-        except Exception as exc:
-            self.log.error("could not remove the nftables table: %s", exc)
+        if self.nft.installed:
+            try:
+                self.nft.remove()
+            except Exception as exc:
+                self.log.error("could not remove the nftables table: %s", exc)
         if self.net is not None:
             self.net.close()
             self.net = None

@@ -1,0 +1,51 @@
+"""The python datapath follows table changes: nftables table and socket filter rebuilt."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.datapath import netlab
+
+pytestmark = [
+    pytest.mark.lab,
+    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces"),
+    pytest.mark.skipif(shutil.which("nft") is None, reason="needs nft (Debian nftables)"),
+]
+
+
+def test_filter_and_nft_table_follow_the_rules() -> None:
+    ns = "h7" + secrets.token_hex(3) + "-tc"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        for cmd in (["link", "set", "lo", "up"],
+                    ["link", "add", "eth0", "type", "veth", "peer", "name", "peer0"],
+                    ["link", "set", "eth0", "up"], ["link", "set", "peer0", "up"],
+                    ["addr", "add", "198.18.0.151/24", "dev", "eth0"],
+                    ["addr", "add", "198.18.0.150/32", "dev", "eth0"]):
+            subprocess.run(["ip", "-n", ns, *cmd], check=True)
+        proc = subprocess.run(
+            ["ip", "netns", "exec", ns, sys.executable,
+             str(netlab.HERE / "table_change_proc.py")],
+            capture_output=True, text=True, timeout=120, env=netlab.env(), check=False)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        obs = json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=False)
+    assert "198.18.0.150 . tcp . 80" in obs["start_nft"]
+    assert "udp" not in obs["start_nft"].split("chain")[0]
+    assert obs["start_seen"] == {"tcp80": 1, "udp53": 0, "other": 0}
+    assert "198.18.0.150 . udp . 53" in obs["udp_nft"]
+    assert obs["udp_seen"] == {"tcp80": 1, "udp53": 1, "other": 0}
+    assert "tcp . 80" not in obs["deleted_nft"]
+    assert obs["deleted_seen"] == {"tcp80": 0, "udp53": 1, "other": 0}
+    assert obs["stopped_nft"] == ""  # the table is removed at stop
+    counters = obs["counters"]
+    assert counters["rx"] == 4
+    assert counters["pass"] == 2  # the TCP ACKs without a connection
