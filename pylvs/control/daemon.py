@@ -118,10 +118,16 @@ class Daemon:
             return
         from pylvs import datapath  # imported only when packets are to be served
 
-        self.datapath = datapath.create(kind, self.ipvs, list(self.opts.interface), loop)
-        self.datapath_kind = kind
-        self.datapath.start()
-        log.info("datapath %s on %s", kind, ", ".join(self.opts.interface))
+        interfaces = list(self.opts.interface)
+        try:
+            built = datapath.create(kind, self.ipvs, interfaces, loop)
+            self.datapath = built
+            self.datapath_kind = str(getattr(built, "kind", kind))
+            built.start()
+        except (datapath.DatapathError, OSError) as exc:
+            raise StartupError(f"cannot start the {kind} datapath on "
+                               f"{', '.join(interfaces)}: {exc}") from None
+        log.info("datapath %s on %s", self.datapath_kind, ", ".join(interfaces))
 
     async def _timers(self) -> None:
         next_estimate = time.monotonic() + ESTIMATOR_PERIOD
@@ -143,8 +149,8 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._on_signal, sig)
-        self._build_datapath(loop)
         try:
+            self._build_datapath(loop)
             try:
                 await self.server.start()
             except (SocketInUse, OSError) as exc:

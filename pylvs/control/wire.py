@@ -107,6 +107,12 @@ class _Codec:
             self.kinds.append(kind)
         self.size = len(self.names)
         self._plain = all(k == "int" for k in self.kinds)
+        self._addr_at = [i for i, k in enumerate(self.kinds) if k == "addr"]
+        self._nested_at = [
+            (i, self.nested[n]) for i, (n, k) in enumerate(zip(self.names, self.kinds,
+                                                               strict=True))
+            if k == "nested"
+        ]
 
     def encode(self, obj: Any) -> list[JSON]:
         out: list[JSON] = []
@@ -118,6 +124,24 @@ class _Codec:
                 value = self.nested[name].encode(value)
             out.append(value)
         return out
+
+    def decode_reply(self, data: JSON, extra: int = 0) -> Any:
+        """Lighter decoding for the daemon's own replies: shape and addresses only.
+
+        A reply that does not fit raises WireError (EPROTO) rather than
+        building a wrong object.
+        """
+        if type(data) is not list or len(data) != self.size + extra:
+            raise WireError(errno.EPROTO, f"{self.what} in the reply has the wrong shape")
+        values = data[: self.size] if extra else list(data)
+        try:
+            for i in self._addr_at:
+                values[i] = addr_from_text(values[i])
+            for i, codec in self._nested_at:
+                values[i] = codec.decode_reply(values[i])
+            return self.cls(*values)
+        except (TypeError, WireError) as exc:
+            raise WireError(errno.EPROTO, f"{self.what} in the reply is malformed") from exc
 
     def decode(self, data: JSON, extra: int = 0) -> Any:
         """JSON array -> instance; ``extra`` trailing items are the caller's."""
@@ -205,7 +229,7 @@ def encode_timeouts(t: Timeouts) -> JSON:
 
 def decode_timeouts(data: JSON) -> Timeouts:
     """JSON object -> Timeouts."""
-    t: Timeouts = _TIMEOUTS.decode(data)
+    t: Timeouts = _TIMEOUTS.decode_reply(data)
     return t
 
 
@@ -218,11 +242,12 @@ def encode_service_view(view: ServiceView) -> JSON:
 
 def decode_service_view(data: JSON) -> ServiceView:
     """JSON object -> ServiceView."""
-    view: ServiceView = _SERVICE_VIEW.decode(data, extra=1)
+    view: ServiceView = _SERVICE_VIEW.decode_reply(data, extra=1)
     dests = data[-1]
     if type(dests) is not list:
-        raise _bad("service view dests is not a list")
-    view.dests = [_DEST_VIEW.decode(d) for d in dests]
+        raise WireError(errno.EPROTO, "service view dests is not a list")
+    decode = _DEST_VIEW.decode_reply
+    view.dests = [decode(d) for d in dests]
     return view
 
 
@@ -233,7 +258,7 @@ def encode_conn_view(view: ConnView) -> JSON:
 
 def decode_conn_view(data: JSON) -> ConnView:
     """JSON object -> ConnView."""
-    view: ConnView = _CONN_VIEW.decode(data)
+    view: ConnView = _CONN_VIEW.decode_reply(data)
     return view
 
 

@@ -16,6 +16,10 @@ from pylvs.control import daemon as daemon_module
 from pylvs.control.daemon import Daemon, build_parser
 
 
+class FakeDatapathError(Exception):
+    pass
+
+
 class FakeDatapath:
     def __init__(self, kind: str, ipvs: Any, interfaces: list[str], loop: Any) -> None:
         self.kind, self.ipvs, self.interfaces, self.loop = kind, ipvs, interfaces, loop
@@ -23,6 +27,8 @@ class FakeDatapath:
 
     def start(self) -> None:
         self.events.append("start")
+        if "bad0" in self.interfaces:
+            raise FakeDatapathError("no such interface bad0")
 
     def stop(self) -> None:
         self.events.append("stop")
@@ -43,6 +49,7 @@ def _install_fake_datapath(monkeypatch: pytest.MonkeyPatch) -> list[FakeDatapath
         return made[-1]
 
     fake.create = create  # type: ignore[attr-defined]
+    fake.DatapathError = FakeDatapathError  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "pylvs.datapath", fake)
     monkeypatch.setattr(pylvs, "datapath", fake, raising=False)
     return made
@@ -167,3 +174,15 @@ def test_save_on_exit_writes_the_rules_file(
 
     asyncio.run(scenario())
     assert saved == [(str(tmp_path / "rules"), 1)]
+
+
+def test_datapath_failing_to_start_refuses_and_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _install_fake_datapath(monkeypatch)
+    d = _daemon(tmp_path, "--interface", "bad0")
+    with pytest.raises(daemon_module.StartupError) as exc:
+        asyncio.run(d.run())
+    assert "bad0" in str(exc.value)
+    assert made[0].events == ["start", "stop"]  # what start did is undone
+    assert not Path(d.socket_path).exists()
