@@ -30,7 +30,7 @@ def rebuilt(frame: bytes) -> bytes:
     while layer is not None and not isinstance(layer, Raw):
         for name in _CSUM_FIELDS:
             if name in layer.fields:
-                del layer.fields[name]
+                setattr(layer, name, None)  # None: scapy computes it (and drops its cache)
         layer = layer.payload if layer.payload else None
     return bytes(p)
 
