@@ -35,15 +35,23 @@ _GENERIC_MESSAGES: dict[int, str] = {
 }
 
 
+# errnos the kernel itself returns for table operations: printed as libipvs prints them
+_KERNEL_ERRNOS = frozenset({
+    errno.EPERM, errno.ENOENT, errno.ESRCH, errno.EEXIST, errno.EINVAL, errno.ERANGE,
+    errno.ENOMEM, errno.EBUSY, errno.ENOPROTOOPT, errno.EOPNOTSUPP, errno.EAFNOSUPPORT,
+    errno.EMSGSIZE,
+})
+
+
 def kernel_message(op: str, err: int, detail: str = "") -> str:
     """The line ipvsadm prints when operation ``op`` fails with ``err``.
 
-    Errors without a libipvs text (e.g. ENOSYS from a feature this version
-    lacks) print ``detail`` when given, else the C library's ``strerror``.
+    Kernel errnos without a libipvs text print the C library's ``strerror``;
+    other errors (e.g. ENOSYS for a feature this version lacks) print ``detail``.
     """
     message = _OP_MESSAGES.get((op, err)) or _GENERIC_MESSAGES.get(err)
     if message is not None:
         return message
-    if detail and err not in (errno.ERANGE,):
+    if detail and err not in _KERNEL_ERRNOS:
         return detail
     return os.strerror(err)
