@@ -9,7 +9,7 @@ from labhelpers import namespaces_with, pylvs
 
 from pylvs.lab.errors import LabError
 from pylvs.lab.lab import Lab
-from pylvs.lab.system import alive
+from pylvs.lab.system import alive, stop_processes
 
 pytestmark = pytest.mark.lab
 
@@ -35,12 +35,19 @@ def test_up_then_down_leaves_no_namespace_and_no_process(prefix: str) -> None:
     assert pylvs("lab", "status", "--prefix", prefix).returncode == 1
 
 
-def test_up_is_idempotent(prefix: str) -> None:
+def test_up_is_idempotent_and_repairs_a_broken_lab(prefix: str) -> None:
     first = Lab(prefix).up("dr", 1, "none")
     again = Lab(prefix).up("dr", 1, "none")
     assert again == first
     assert set(namespaces_with(prefix)) == {prefix + r for r in ("switch", "client", "director",
                                                                  "rs1")}
+    stop_processes([first.nginx_pids["rs1"]])
+    status = pylvs("lab", "status", "--prefix", prefix)
+    assert status.returncode == 1
+    assert "! nginx" in status.stdout and "is not running" in status.stdout
+    repaired = Lab(prefix).up("dr", 1, "none")
+    assert repaired.nginx_pids["rs1"] != first.nginx_pids["rs1"]
+    assert pylvs("lab", "status", "--prefix", prefix).returncode == 0
 
 
 def test_failure_in_the_middle_of_up_removes_everything(prefix: str) -> None:

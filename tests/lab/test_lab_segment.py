@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from labhelpers import arp_answers, in_netns, mac_of
+from labhelpers import arp_answers, in_netns, mac_of, pylvs
 
 from pylvs.lab.lab import Lab
 from pylvs.lab.topology import VIP
@@ -38,3 +38,11 @@ def test_each_rip_is_answered_by_its_own_server(shared_lab: Lab) -> None:
     topo = shared_lab.topology()
     for rs in topo.real_servers:
         assert arp_answers(topo.host("client").netns, rs.address) == [mac_of(rs.netns)]
+
+
+def test_pylvs_realserver_check_on_a_lab_real_server(shared_lab: Lab) -> None:
+    out = pylvs("lab", "exec", "--prefix", shared_lab.prefix, "rs1", "--",
+                "pylvs", "realserver", "check", "--vip", VIP)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.startswith("ready")
+    assert f"ok: VIP {VIP} is on lo" in out.stdout
