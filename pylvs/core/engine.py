@@ -347,7 +347,12 @@ def _deliver_in(ipvs: IPVS, conn: Conn, meta: PacketMeta, now: float) -> Verdict
 
 
 def _leave(svc: Service, meta: PacketMeta) -> Verdict:
-    """No destination for a new connection (ip_vs_leave without cache bypass)."""
+    """No destination for a new connection (ip_vs_leave without cache bypass).
+
+    Also reached by a non-persistent port-0 service whose packet port differs
+    (ip_vs_schedule clears ``ignored`` before that check), so such packets are
+    rejected, not passed (reference §5.3 step 4 reads as "no connection").
+    """
     if svc.port == FTP_PORT and meta.dport != FTP_PORT:
         return Verdict(Action.PASS, reason=FTP_OTHER)
     return Verdict(Action.REJECT, reason=NO_DEST)

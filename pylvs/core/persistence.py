@@ -3,6 +3,17 @@
 A persistent service keeps one template per (client network, virtual
 service) in the connection table; while it lives, new connections of that
 client go to the template's destination without asking the scheduler.
+
+Notes where the kernel (checked with the oracle, ``tests/golden/conn/``)
+differs from the behaviour reference:
+
+* A template's timer restarts with the template's *current* timeout when it is
+  reused. Once it has run out while still controlling a connection, that
+  timeout is 60 s for good, so later reuse re-arms it for 60 s, not for the
+  persistence timeout (reference §7.2 step 5 says "full persistence timeout").
+* Templates are listed with state ``NONE`` or ``ASSURED`` whatever their
+  protocol (UDP templates too); an invalidated template keeps its state and
+  expiry and shows virtual and destination port 65535.
 """
 
 from __future__ import annotations
