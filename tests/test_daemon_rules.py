@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -188,3 +190,25 @@ def test_commands_without_daemon_fail_with_one_line(tmp_path: Path) -> None:
         assert done.returncode == 1
         assert len(done.stderr.strip().splitlines()) == 1
         assert "pylvs director start" in done.stderr
+
+
+def test_director_run_serves_in_the_foreground_until_sigterm(tmp_path: Path) -> None:
+    sock = tmp_path / "deep" / "er" / "d.sock"  # directories are created as needed
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pylvs.cli.main", "director", "run", "--socket", str(sock),
+         "--rules", str(tmp_path / "none")],
+        stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        for _ in range(300):
+            if sock.exists():
+                break
+            time.sleep(0.05)
+        with Client(str(sock)) as c:
+            assert c.get_info() == (0x010201, 4096)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0
+    assert "serving" in err
+    assert not sock.exists()
