@@ -23,7 +23,9 @@ def hash_32(value: int, bits: int) -> int:
 
 def fold_addr(af: int, addr: bytes) -> int:
     """Host-order 32-bit value of an address; IPv6 is the XOR of its four words."""
-    if af == AF_INET6:
+    if af != AF_INET6:
+        return int.from_bytes(addr[:4] if len(addr) != 4 else addr, "big")
+    else:
         if len(addr) < 16:  # an IPv4 dest of an IPv6 service: the kernel's union is zero-padded
             addr = addr.ljust(16, b"\0")
         return (
@@ -32,7 +34,6 @@ def fold_addr(af: int, addr: bytes) -> int:
             ^ int.from_bytes(addr[8:12], "big")
             ^ int.from_bytes(addr[12:16], "big")
         )
-    return int.from_bytes(addr[:4], "big")
 
 
 def source_of(pkt: PacketMeta, use_port: bool) -> tuple[bytes, int]:
@@ -42,23 +43,20 @@ def source_of(pkt: PacketMeta, use_port: bool) -> tuple[bytes, int]:
     client, so the client is its destination (the kernel's inverse header).
     """
     if pkt.related:
-        addr, port = pkt.daddr, pkt.dport
-    else:
-        addr, port = pkt.saddr, pkt.sport
-    if not use_port or pkt.protocol not in _PORT_PROTOCOLS:
-        port = 0
-    return addr, port
-
-
-def _rotl(x: int, b: int) -> int:
-    return ((x << b) | (x >> (64 - b))) & M64
+        if use_port and pkt.protocol in _PORT_PROTOCOLS:
+            return pkt.daddr, pkt.dport
+        return pkt.daddr, 0
+    if use_port and pkt.protocol in _PORT_PROTOCOLS:
+        return pkt.saddr, pkt.sport
+    return pkt.saddr, 0
 
 
 def hsiphash_u32(value: int, k0: int, k1: int) -> int:
     """The kernel's ``hsiphash`` of a 4-byte value on 64-bit: SipHash-1-3, low 32 bits.
 
     The value is hashed as its 4 little-endian bytes; ``k0``/``k1`` are the
-    two 64-bit key words.
+    two 64-bit key words. (The four SipRounds are written out: this runs for
+    every client the mh table has not seen yet.)
     """
     v0 = 0x736F6D6570736575 ^ k0
     v1 = 0x646F72616E646F6D ^ k1
@@ -66,23 +64,48 @@ def hsiphash_u32(value: int, k0: int, k1: int) -> int:
     v3 = 0x7465646279746573 ^ k1
     b = (4 << 56) | (value & M32)
     v3 ^= b
-    for rounds in (1, 3):
-        for _ in range(rounds):
-            v0 = (v0 + v1) & M64
-            v1 = ((v1 << 13) | (v1 >> 51)) & M64
-            v1 ^= v0
-            v0 = ((v0 << 32) | (v0 >> 32)) & M64
-            v2 = (v2 + v3) & M64
-            v3 = ((v3 << 16) | (v3 >> 48)) & M64
-            v3 ^= v2
-            v0 = (v0 + v3) & M64
-            v3 = ((v3 << 21) | (v3 >> 43)) & M64
-            v3 ^= v0
-            v2 = (v2 + v1) & M64
-            v1 = ((v1 << 17) | (v1 >> 47)) & M64
-            v1 ^= v2
-            v2 = ((v2 << 32) | (v2 >> 32)) & M64
-        if rounds == 1:
-            v0 ^= b
-            v2 ^= 0xFF
+    # compression round
+    v0 = (v0 + v1) & M64
+    v1 = ((v1 << 13) | (v1 >> 51)) & M64 ^ v0
+    v0 = ((v0 << 32) | (v0 >> 32)) & M64
+    v2 = (v2 + v3) & M64
+    v3 = ((v3 << 16) | (v3 >> 48)) & M64 ^ v2
+    v0 = (v0 + v3) & M64
+    v3 = ((v3 << 21) | (v3 >> 43)) & M64 ^ v0
+    v2 = (v2 + v1) & M64
+    v1 = ((v1 << 17) | (v1 >> 47)) & M64 ^ v2
+    v2 = ((v2 << 32) | (v2 >> 32)) & M64
+    v0 ^= b
+    v2 ^= 0xFF
+    # three finalization rounds
+    v0 = (v0 + v1) & M64
+    v1 = ((v1 << 13) | (v1 >> 51)) & M64 ^ v0
+    v0 = ((v0 << 32) | (v0 >> 32)) & M64
+    v2 = (v2 + v3) & M64
+    v3 = ((v3 << 16) | (v3 >> 48)) & M64 ^ v2
+    v0 = (v0 + v3) & M64
+    v3 = ((v3 << 21) | (v3 >> 43)) & M64 ^ v0
+    v2 = (v2 + v1) & M64
+    v1 = ((v1 << 17) | (v1 >> 47)) & M64 ^ v2
+    v2 = ((v2 << 32) | (v2 >> 32)) & M64
+    v0 = (v0 + v1) & M64
+    v1 = ((v1 << 13) | (v1 >> 51)) & M64 ^ v0
+    v0 = ((v0 << 32) | (v0 >> 32)) & M64
+    v2 = (v2 + v3) & M64
+    v3 = ((v3 << 16) | (v3 >> 48)) & M64 ^ v2
+    v0 = (v0 + v3) & M64
+    v3 = ((v3 << 21) | (v3 >> 43)) & M64 ^ v0
+    v2 = (v2 + v1) & M64
+    v1 = ((v1 << 17) | (v1 >> 47)) & M64 ^ v2
+    v2 = ((v2 << 32) | (v2 >> 32)) & M64
+    v0 = (v0 + v1) & M64
+    v1 = ((v1 << 13) | (v1 >> 51)) & M64 ^ v0
+    v0 = ((v0 << 32) | (v0 >> 32)) & M64
+    v2 = (v2 + v3) & M64
+    v3 = ((v3 << 16) | (v3 >> 48)) & M64 ^ v2
+    v0 = (v0 + v3) & M64
+    v3 = ((v3 << 21) | (v3 >> 43)) & M64 ^ v0
+    v2 = (v2 + v1) & M64
+    v1 = ((v1 << 17) | (v1 >> 47)) & M64 ^ v2
+    v2 = ((v2 << 32) | (v2 >> 32)) & M64
     return (v0 ^ v1 ^ v2 ^ v3) & M32

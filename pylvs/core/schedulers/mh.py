@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from math import gcd
 from typing import TYPE_CHECKING
 
@@ -18,12 +17,27 @@ MH_TAB_SIZE = 4093  # the kernel's default (CONFIG_IP_VS_MH_TAB_INDEX 12): a pri
 MH_TAB_BITS = 6  # weights are scaled to at most this many bits
 HASH1_KEY = 2654435761  # both 64-bit key words of the first hash
 HASH2_KEY = 2654446892  # both 64-bit key words of the second hash
+_FALLBACK = int(SCHED_MH_FALLBACK)
+_PORT = int(SCHED_MH_PORT)
 
 
-@lru_cache(maxsize=1 << 16)
+SLOT_MEMO_MAX = 1 << 16
+_slot_memo: dict[int, int] = {}  # memo of the pure function below, bounded
+
+
+def forget_slots() -> None:
+    """Empty the slot memo (benchmarks measure the hashing cost with it)."""
+    _slot_memo.clear()
+
+
 def lookup_slot(value: int) -> int:
     """The table slot for a hash input ``offset + port + addr`` (first hash mod table size)."""
-    return hsiphash_u32(value, HASH1_KEY, HASH1_KEY) % MH_TAB_SIZE
+    slot = _slot_memo.get(value)
+    if slot is None:
+        if len(_slot_memo) >= SLOT_MEMO_MAX:
+            _slot_memo.clear()
+        slot = _slot_memo[value] = hsiphash_u32(value, HASH1_KEY, HASH1_KEY) % MH_TAB_SIZE
+    return slot
 
 
 def dest_permutation(af: int, dest: Dest) -> tuple[int, int]:
@@ -110,16 +124,18 @@ class MaglevHashing(Scheduler):
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         flags = svc.flags
-        addr, port = source_of(pkt, bool(flags & SCHED_MH_PORT))
-        base = port + fold_addr(svc.af, addr)
-        ih = lookup_slot(base & M32)
+        addr, port = source_of(pkt, bool(flags & _PORT))
+        base = port + (int.from_bytes(addr, "big") if len(addr) == 4 else fold_addr(svc.af, addr))
+        ih = _slot_memo.get(base & M32)
+        if ih is None:
+            ih = lookup_slot(base & M32)
         table = self.table
         d = table[ih]
         if d is None:
             return None
         if d.weight > 0 and not d.overloaded:
             return d
-        if not flags & SCHED_MH_FALLBACK:
+        if not flags & _FALLBACK:
             return None
         for offset in range(MH_TAB_SIZE):
             ro = (offset + ih) % MH_TAB_SIZE

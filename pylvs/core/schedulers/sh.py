@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 SH_TAB_BITS = 8
 SH_TAB_SIZE = 1 << SH_TAB_BITS
 SH_TAB_MASK = SH_TAB_SIZE - 1
+_FALLBACK = int(SCHED_SH_FALLBACK)
+_PORT = int(SCHED_SH_PORT)
 
 
 class SourceHashing(Scheduler):
@@ -60,7 +62,7 @@ class SourceHashing(Scheduler):
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         flags = svc.flags
-        addr, port = source_of(pkt, bool(flags & SCHED_SH_PORT))
+        addr, port = source_of(pkt, bool(flags & _PORT))
         h = hash_32((port + fold_addr(svc.af, addr)) & M32, SH_TAB_BITS)
         buckets = self.buckets
         d = buckets[h]
@@ -68,7 +70,7 @@ class SourceHashing(Scheduler):
             return None
         if d.weight > 0 and not d.overloaded:
             return d
-        if not flags & SCHED_SH_FALLBACK:
+        if not flags & _FALLBACK:
             return None
         for offset in range(SH_TAB_SIZE):
             # the kernel adds the rotated offset on top of the hash once more
