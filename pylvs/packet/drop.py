@@ -32,5 +32,6 @@ class DropReason(StrEnum):
     TTL_EXCEEDED = "ttl-exceeded"  # TTL/hop limit would reach 0: time-exceeded sent
     FRAG_NEEDED = "frag-needed"  # DF packet over the path MTU: frag-needed/too-big sent
     TUNNEL_MTU_TOO_SMALL = "tunnel-mtu-too-small"
+    MTU_TOO_SMALL = "mtu-too-small"  # not even 8 bytes of data fit in a fragment
     NOT_TRANSFORMABLE = "not-transformable"  # no L4 header to rewrite (e.g. a later fragment)
     UNSUPPORTED_TUNNEL = "unsupported-tunnel"

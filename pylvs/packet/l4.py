@@ -24,9 +24,12 @@ def csum_field_offset(proto: int) -> int:
 
 
 def check_l4(
-    buf: bytes | bytearray | memoryview, off: int, end: int, proto: int
+    buf: bytes | bytearray | memoryview, off: int, end: int, proto: int, first_fragment: bool
 ) -> DropReason | None:
-    """Validate the L4 header of ``proto`` at ``off`` for a packet ending at ``end``."""
+    """Validate the L4 header of ``proto`` at ``off`` for a packet ending at ``end``.
+
+    In a first fragment the UDP datagram goes on past ``end``: its length is not checked.
+    """
     avail = end - off
     if proto == IPPROTO_TCP:
         if avail < TCP_HLEN:
@@ -38,7 +41,7 @@ def check_l4(
         if avail < UDP_HLEN:
             return DropReason.TRUNCATED_UDP
         ulen = (buf[off + 4] << 8) | buf[off + 5]
-        if ulen < UDP_HLEN or ulen > avail:
+        if ulen < UDP_HLEN or (ulen > avail and not first_fragment):
             return DropReason.BAD_UDP_LENGTH
     elif proto == IPPROTO_SCTP and avail < SCTP_HLEN:
         return DropReason.TRUNCATED_SCTP

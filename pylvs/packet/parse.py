@@ -226,7 +226,7 @@ def _parse_l4(
     sport = dport = 0
     if p.frag_off == 0:
         if proto in PORT_PROTOCOLS:
-            err = check_l4(frame, l4, end, proto)
+            err = check_l4(frame, l4, end, proto, p.more_frags)
             if err is not None:
                 return err
             sport, dport = _PORTS.unpack_from(frame, l4)

@@ -92,6 +92,15 @@ def test_ipv4_fragments() -> None:
                   / Raw(b"x" * 16))
     p = parsed(first)
     assert p.is_fragment and p.more_frags and p.has_l4 and p.meta.dport == 53  # type: ignore[union-attr]
+    whole = IP(src=CIP, dst=VIP, id=9) / UDP(sport=5, dport=53) / Raw(b"y" * 3000)
+    head = bytes(L2 / IP(bytes(whole)[:1500]))  # a first fragment cut by hand: UDP length 3008
+    head = head[:14 + 2] + (1500).to_bytes(2, "big") + head[18:]
+    cut = IP(head[14:])
+    cut.flags = "MF"
+    del cut.chksum
+    p0 = parsed(bytes(L2 / cut))
+    assert p0.more_frags and p0.meta.dport == 53  # type: ignore[union-attr]
+    assert parse_frame(bytes(L2 / IP(bytes(whole)[:1500]))) is DropReason.TRUNCATED_IP
     later = bytes(L2 / IP(src=CIP, dst=VIP, frag=3, proto=17, id=9) / Raw(b"\x12\x34" * 8))
     q = parsed(later)
     assert q.is_fragment and not q.has_l4 and q.frag_off == 3
