@@ -14,6 +14,8 @@
 A transform may refuse (TTL exceeded, too big for the MTU ...): the refusal's
 ICMP reply goes back out the ingress interface and the drop is counted under
 its reason. Frames whose next hop has no MAC yet wait in the :class:`WaitQueue`.
+A TCP super-frame (GRO/GSO: longer than the egress MTU, checksum partial) is
+cut into MTU-sized segments first, as the kernel would on output.
 """
 
 from __future__ import annotations
@@ -23,14 +25,16 @@ from collections.abc import Callable
 from pylvs.core.constants import AF_INET, FwdMethod
 from pylvs.core.meta import Action, PacketMeta, Verdict
 from pylvs.datapath.counters import Counters
+from pylvs.datapath.gso import segment_tcp
 from pylvs.datapath.neigh import Hop, Resolver, WaitQueue
 from pylvs.packet.dr import dr_forward
+from pylvs.packet.drop import DropReason
 from pylvs.packet.icmp_nat import nat_icmp_in, nat_icmp_out
 from pylvs.packet.icmp_reply import port_unreachable
 from pylvs.packet.nat import nat_in, nat_out
-from pylvs.packet.parse import Parsed
+from pylvs.packet.parse import Parsed, parse_frame
 from pylvs.packet.result import Refusal
-from pylvs.packet.tunnel import tun_encap
+from pylvs.packet.tunnel import tun_encap, tunnel_overhead
 
 ZERO_MAC = bytes(6)
 
@@ -95,7 +99,36 @@ class Forwarder:
         else:
             ifindex, dst_mac, src, mtu = hop.ifindex, hop.mac, hop.src, hop.mtu
         src_mac = self.macs.get(ifindex, ZERO_MAC)
+        if p.csum_not_ready and mtu and p.ip_len > mtu:
+            self._forward_segments(verdict, meta, frame, p, in_ifindex, hop, ifindex, to,
+                                   (dst_mac, src_mac, src, mtu), now)
+            return
         out = self._build(verdict, meta, frame, p, dst_mac, src_mac, src, mtu)
+        self._emit(out, hop, ifindex, to, in_ifindex, now)
+
+    def _forward_segments(self, verdict: Verdict, meta: PacketMeta, frame: memoryview,
+                          p: Parsed, in_ifindex: int, hop: Hop | None, ifindex: int, to: bytes,
+                          link: tuple[bytes, bytes, bytes, int], now: float) -> None:
+        """A GRO/GSO super-frame: cut it to the MTU (less any tunnel overhead), forward each."""
+        dst_mac, src_mac, src, mtu = link
+        room = mtu
+        if verdict.action == Action.FORWARD and verdict.fwd_method == FwdMethod.TUNNEL:
+            room -= tunnel_overhead(verdict.daf or meta.af, verdict.tun_type, verdict.tun_flags)
+        segments = segment_tcp(frame, p, room)
+        if segments is None:
+            self.counters.drop("oversize")
+            return
+        for seg in segments:
+            sp = parse_frame(seg)
+            if isinstance(sp, DropReason):
+                self.counters.drop(sp.value)
+                continue
+            sp.meta = meta
+            out = self._build(verdict, meta, memoryview(seg), sp, dst_mac, src_mac, src, mtu)
+            self._emit(out, hop, ifindex, to, in_ifindex, now)
+
+    def _emit(self, out: bytes | Refusal | None, hop: Hop | None, ifindex: int, to: bytes,
+              in_ifindex: int, now: float) -> None:
         if out is None:
             self.counters.drop("fwd-method-unsupported")
             return
