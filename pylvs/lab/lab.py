@@ -53,6 +53,7 @@ class LabState:
     daemon_pid: int | None
     daemon_datapath: str = "none"  # what the daemon runs: none means control only
     daemon_note: str = ""
+    peer_xdp: bool = False  # XDP_PASS on the switch side of the director's veth
     nginx_pids: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -161,6 +162,8 @@ class Lab:
             self.progress(f"starting nginx on {host.role} and setting it up as a real server")
             st.nginx_pids[host.role] = self._start_nginx(host, nginx_bin)
             self._realserver_setup(host)
+        if datapath in ("auto", "xdp"):
+            st.peer_xdp = self._peer_xdp(topo, datapath)
         self.progress(f"starting pylvsd on the director (datapath {datapath})")
         started = director.start(
             topo.host("director").netns, self.socket, self.dir / "director", datapath
@@ -186,6 +189,21 @@ class Lab:
             run(["ip", "-n", ns, "link", "set", link.ifname, "up"])
         if host.gateway is not None:
             run(["ip", "-n", ns, "route", "add", "default", "via", host.gateway])
+
+    def _peer_xdp(self, topo: Topology, datapath: str) -> bool:
+        """Attach XDP_PASS on the switch side of the director's links (needed for XDP_TX)."""
+        director_host = topo.host("director")
+        try:
+            for link in director_host.links:
+                run(in_netns(topo.switch, [
+                    sys.executable, "-m", "pylvs.lab.xdppass", director_host.peer_name(link),
+                ]))
+        except LabError as exc:
+            if datapath == "xdp":
+                raise
+            self.progress(f"warning: no XDP on the director's veth peer: {exc}")
+            return False
+        return True
 
     def _start_nginx(self, host: Host, nginx_bin: str) -> int:
         workdir = self.dir / host.role
@@ -272,6 +290,7 @@ class Lab:
             if not director.running(st.daemon_pid):
                 return f"! pylvsd (pid {st.daemon_pid}) is not running"
             text = f"pylvsd pid {st.daemon_pid}, datapath {st.daemon_datapath}"
+            text += ", XDP_PASS on the switch-side peer" if st.peer_xdp else ""
             return text + (f" ({st.daemon_note})" if st.daemon_note else "")
         if host.is_real_server:
             pid = st.nginx_pids.get(host.role)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from labhelpers import namespaces_with, pylvs
+from labhelpers import in_netns, namespaces_with, pylvs
 
 from pylvs.lab.demo import parse_stats, run_demo
 from pylvs.lab.lab import Lab
@@ -38,6 +38,8 @@ def test_demo_fails_loudly_when_the_director_forwards_nothing(prefix: str) -> No
 
 def test_demo_end_to_end(prefix: str) -> None:
     state = Lab(prefix).up("dr", 2, "auto")
+    peer = in_netns(prefix + "switch", "ip", "link", "show", "dev", "director").stdout
+    assert state.peer_xdp and "prog/xdp" in peer  # what an XDP datapath needs on a veth
     if state.daemon_datapath == "none":
         pytest.skip(f"pylvsd cannot serve packets on eth0 here: {state.daemon_note}")
     lines: list[str] = []
