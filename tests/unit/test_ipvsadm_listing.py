@@ -120,3 +120,37 @@ def test_connection_listing_pe_data_and_long_expiry() -> None:
 def test_largenum(value: int, plain: str, exact: str) -> None:
     assert largenum(value, exact=False) == plain
     assert largenum(value, exact=True) == exact
+
+
+def pe_conns(expired: float) -> list[ConnView]:
+    """The oracle's SIP entries (traffic/pe-fwmark.sh): two templates carrying Call-IDs."""
+    port = 5060
+
+    def entry(cport: int, state: str, expires: float, call: str = "") -> ConnView:
+        return ConnView(AF_INET, 17, CIP, cport, VIP, port, AF_INET, RS1, port, state,
+                        expires - expired, 0, "sip" if call else "", call)
+
+    return [entry(5071, "UDP", 298.4), entry(0, "NONE", 118.1, "a84b4c76e66710@pc33"),
+            entry(0, "NONE", 118.9, "call-2@client.example"), entry(5070, "UDP", 298.0)]
+
+
+def test_connection_listing_with_persistence_engine_matches_ipvsadm() -> None:
+    path = TRAFFIC.with_name("pe-fwmark.out")
+    parts = re.split(r"^### \$ ipvsadm (.*)\n", path.read_text(), flags=re.M)
+    blocks = dict(zip(parts[1::2], parts[2::2], strict=True))
+    names = StaticResolver(fallback=SystemResolver())
+    assert format_conns(pe_conns(0), names, True) == blocks["-Lnc"]
+    assert format_conns(pe_conns(1), names, True, True) == blocks["-Lnc --persistent-conn"]
+    if names.port_name(5060, 17) == "sip":
+        got = format_conns(pe_conns(1), names, False, True)
+        assert got == blocks["-Lc --persistent-conn"]
+    svc = ServiceView(
+        AF_INET, 17, VIP, 5060, 0, "rr", SvcFlag.PERSISTENT, 120, 0xFFFFFFFF, "sip",
+        Counters(), Rates(), [dest(RS1, 5060, inact=2, persist=2)],
+    )
+    fwm = ServiceView(AF_INET, 0, b"", 0, 5, "rr", SvcFlag.PERSISTENT, 30, 0xFFFFFFFF, "",
+                      Counters(), Rates(), [dest(RS1, 0)])
+    fmt = ListFormat(numeric=True, persistent_conn=True)
+    listing = blocks["-Ln --persistent-conn"]
+    assert format_services([fwm, svc], fmt, StaticResolver(), INFO) == listing[
+        : listing.index("Pro FromIP")]
