@@ -150,3 +150,28 @@ def test_replay_matches_the_kernel_listing() -> None:
         ("198.19.0.11", 80): (0, 0, 1),
         ("198.19.0.11", 53): (0, 0, 1),
     }
+
+
+def test_expire_nodest_conn_replay_matches_the_kernel() -> None:
+    """oracle-leave-nodest.sh: with expire_nodest_conn=1, deleting a dest removes its
+    entries at once, and the connection's next segment is not IPVS's any more."""
+    text = (GOLDEN.parent / "oracle-leave-nodest.out").read_text()
+    after_delete = text.split("## right after -d of its dest\n")[1].split("## ")[0]
+    assert after_delete.strip() == ""
+    assert "request on the old connection -> ConnectionResetError" in text
+    t = IPVS()
+    t.sysctls.expire_nodest_conn = 1
+    svc = t.add_service(ServiceSpec(addr=VIP, port=8080, sched_name="rr"))
+    for rs in (RS3, IP("198.19.1.11").packed):
+        t.add_dest(svc.key, DestSpec(addr=rs, port=80, conn_flags=FwdMethod.MASQ))
+    r = Replay()
+    r.t = t
+    r.cin(0.0, 42001, 8080, TCP_SYN)
+    v = t.process(PacketMeta(2, IPPROTO_TCP, CIP, VIP, 42001, 8080, TCP_ACK, 52), 0.0,
+                  lambda: 0)
+    assert [x.state for x in conn_views(t, 0.3)] == ["ESTABLISHED"]
+    t.del_dest(svc.key, 2, v.daddr, 80)
+    assert conn_views(t, 0.3) == []
+    late = t.process(PacketMeta(2, IPPROTO_TCP, CIP, VIP, 42001, 8080, TCP_PSH | TCP_ACK, 70),
+                     1.8, lambda: 0)
+    assert (late.action, late.reason) == (0, "no-conn")  # PASS: the local stack resets it
