@@ -9,6 +9,7 @@ and removes the lab. Any step that does not do what it should stops the demo wit
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,6 +75,13 @@ class Demo:
             raise LabError(f"{role}: {' '.join(command)} failed: {last}")
         return done.stdout
 
+    def real_servers_tx(self) -> int:
+        """Packets sent so far by the real servers' eth0, all together."""
+        return sum(
+            int(self.on(h.role, "cat", "/sys/class/net/eth0/statistics/tx_packets"))
+            for h in self.topo.real_servers
+        )
+
     def ipvsadm(self, *args: str) -> str:
         """``pylvs-ipvsadm ARGS`` on the director, echoed like a shell session."""
         self.say(f"director# pylvs-ipvsadm {' '.join(args)}")
@@ -128,6 +136,15 @@ def run_demo(
 
 def _steps(demo: Demo, daemon_datapath: str, daemon_note: str, progress: Say) -> None:
     rips = [h.address for h in demo.topo.real_servers]
+    progress(f"ARP: who answers for the VIP {VIP} on the segment")
+    director_mac = demo.on("director", "cat", "/sys/class/net/eth0/address").strip()
+    answers = demo.on("client", sys.executable, "-m", "pylvs.lab.arpprobe", "eth0", VIP,
+                      check=False).split()
+    if answers != [director_mac]:
+        raise LabError(f"ARP for {VIP} should be answered by the director ({director_mac}) "
+                       f"alone, answered by: {answers or 'nobody'}")
+    demo.say(f"ARP: {VIP} is answered only by the director ({director_mac}); the real "
+             "servers hold it on lo and keep quiet")
     progress("applying the seed's rules")
     demo.ipvsadm("-C")
     demo.ipvsadm("-A", "-t", SERVICE, "-s", "rr", "-p", "5")
@@ -140,6 +157,7 @@ def _steps(demo: Demo, daemon_datapath: str, daemon_note: str, progress: Say) ->
             + (f" ({daemon_note})" if daemon_note else "")
         )
 
+    sent_before = demo.real_servers_tx()
     progress(f"persistence: {REQUESTS} requests with -p 5")
     sticky = demo.requests(REQUESTS)
     if len(set(sticky)) != 1:
@@ -155,6 +173,7 @@ def _steps(demo: Demo, daemon_datapath: str, daemon_note: str, progress: Say) ->
             raise LabError(f"rr without -p should alternate between the real servers: {spread}")
     demo.say(f"round robin: requests alternate between {', '.join(sorted(set(spread)))}")
 
+    sent = demo.real_servers_tx() - sent_before
     stats_text = demo.ipvsadm("-Ln", "--stats")
     demo.say(stats_text.rstrip())
     stats = parse_stats(stats_text)
@@ -166,8 +185,9 @@ def _steps(demo: Demo, daemon_datapath: str, daemon_note: str, progress: Say) ->
     if service.outpkts != 0:
         raise LabError(f"in DR replies bypass the director, yet OutPkts is {service.outpkts}")
     demo.say(
-        f"DR: the director saw {service.inpkts} inbound packets and 0 outbound; the client "
-        f"received all {2 * REQUESTS} replies straight from the real servers"
+        f"DR: the director saw {service.inpkts} inbound packets and 0 outbound; the real "
+        f"servers sent {sent} packets straight to the client, which got all {2 * REQUESTS} "
+        "replies"
     )
     for args in (["-Ln", "--persistent-conn"], ["-Lnc"], ["-Ln", "--timeout"]):
         demo.say(demo.ipvsadm(*args).rstrip())

@@ -49,6 +49,7 @@ def test_demo_end_to_end(prefix: str) -> None:
     assert "persistence: every request went to rs" in text
     assert "round robin: requests alternate between rs1, rs2" in text
     assert "inbound packets and 0 outbound" in text
+    assert "is answered only by the director" in text
     for listing in ("Timeout (tcp tcpfin udp)", "PersistConn", "IPVS connection entries"):
         assert listing in text
     assert namespaces_with(prefix) == []
