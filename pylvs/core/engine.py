@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pylvs.core.conn import (
     CTPL_ASSURED,
     D_AVAILABLE,
+    F_HASHED,
     F_NOOUTPUT,
     F_ONE_PACKET,
     F_TEMPLATE,
@@ -402,3 +403,30 @@ def _schedule(
     conn = table.new(key, dest, dest.port or dport, flags, now)
     _conn_stats(ipvs, svc, dest)
     return conn
+
+
+def account(ipvs: IPVS, conn: Conn, now: float, inpkts: int, inbytes: int,
+            outpkts: int = 0, outbytes: int = 0) -> bool:
+    """Fold packets of ``conn`` forwarded outside :func:`process` (a flow cache) into the
+    counters, and re-arm its timer as if the last of them came at ``now``.
+
+    Only for packets that do not change the state (no SYN/FIN/RST: those must go
+    through :func:`process`). False when the entry is gone (the flow must be dropped
+    from the cache).
+    """
+    if not conn.flags & F_HASHED:
+        return False
+    dest = conn.dest
+    if dest is not None and dest.flags & D_AVAILABLE:
+        svc = dest.svc
+        for st in (dest.stats, svc.stats if svc is not None else None, ipvs.stats):
+            if st is not None:
+                st.inpkts += inpkts
+                st.inbytes += inbytes
+                st.outpkts += outpkts
+                st.outbytes += outbytes
+    if inpkts or outpkts:
+        if outpkts and unpack_key(conn.key)[1] == IPPROTO_UDP:
+            _assure_template(conn)  # a UDP reply assures the template, as in process()
+        ipvs.conns.arm(conn, now)
+    return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pylvs.core.conn import ConnTable
+from pylvs.core.conn import Conn, ConnTable
 from pylvs.core.constants import (
     AF_INET,
     AF_INET6,
@@ -23,6 +23,7 @@ from pylvs.core.constants import (
     SvcFlag,
     TunType,
 )
+from pylvs.core.engine import account as _account
 from pylvs.core.engine import process as _process
 from pylvs.core.errors import EAFNOSUPPORT, EEXIST, EINVAL, ENOENT, ERANGE, ESRCH, IPVSError
 from pylvs.core.meta import PacketMeta, Verdict
@@ -78,6 +79,16 @@ class IPVS:
         """Process one packet at time ``now`` (seconds); the datapath's single entry point."""
         self.now = now
         return _process(self, meta, now, rand32)
+
+    def account(self, conn: Conn, now: float, inpkts: int, inbytes: int,
+                outpkts: int = 0, outbytes: int = 0) -> bool:
+        """Count packets a flow cache forwarded for ``conn`` and refresh its timer.
+
+        Packets with SYN, FIN or RST must go through :meth:`process` instead. False
+        when the entry no longer exists.
+        """
+        self.now = max(self.now, now)
+        return _account(self, conn, now, inpkts, inbytes, outpkts, outbytes)
 
     def expire(self, now: float) -> None:
         """Run due connection/template timers and expire the destination trash (~1 s)."""

@@ -175,3 +175,19 @@ def test_port_zero_non_persistent_service_rejects_and_ftp_vip_passes() -> None:
     assert t.process(cin(1, TCP_SYN, dport=21), 0.0, rand32).action == Action.FORWARD
     v = t.process(PacketMeta(2, IPPROTO_TCP, CIP, VIP, 20, 4000, TCP_SYN, 60), 0.0, rand32)
     assert (v.action, v.reason) == (Action.PASS, "ftp-data")
+
+
+def test_account_folds_flow_cache_packets_into_counters_and_timer() -> None:
+    t, key = table(FwdMethod.MASQ, rs=(NRS1,))
+    v = t.process(cin(40010, TCP_SYN), 0.0, rand32)
+    t.process(cin(40010, TCP_ACK), 0.0, rand32)
+    conn = v.conn
+    assert t.account(conn, 500.0, 10, 1000, 8, 4000)  # type: ignore[arg-type]
+    c = t.get_service(key).stats.counters()
+    assert (c.inpkts, c.inbytes, c.outpkts, c.outbytes) == (12, 1120, 8, 4000)
+    assert t.stats.counters().outbytes == 4000
+    t.expire(1399.0)
+    assert states(t, 1399.0) == [("ESTABLISHED", 1)]  # re-armed at 500 for 900 s
+    t.expire(1400.0)
+    assert len(t.conns) == 0
+    assert not t.account(conn, 1401.0, 1, 60)  # type: ignore[arg-type]
