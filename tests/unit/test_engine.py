@@ -191,3 +191,24 @@ def test_account_folds_flow_cache_packets_into_counters_and_timer() -> None:
     t.expire(1400.0)
     assert len(t.conns) == 0
     assert not t.account(conn, 1401.0, 1, 60)  # type: ignore[arg-type]
+
+
+def test_ipv6_nat_flow_and_persistence_by_prefix() -> None:
+    vip6 = bytes.fromhex("20010db8000000000000000000000096")
+    rs6 = bytes.fromhex("20010db8000100000000000000000001")
+    c1 = bytes.fromhex("20010db8abcd00000000000000000001")
+    c2 = bytes.fromhex("20010db8abcd00000000000000000002")
+    t = IPVS()
+    svc = t.add_service(ServiceSpec(af=10, addr=vip6, port=443, sched_name="rr",
+                                    flags=SvcFlag.PERSISTENT, timeout=60, netmask=64))
+    t.add_dest(svc.key, DestSpec(af=10, addr=rs6, port=8443, conn_flags=FwdMethod.MASQ))
+    v = t.process(PacketMeta(10, IPPROTO_TCP, c1, vip6, 5000, 443, TCP_SYN, 80), 0.0, rand32)
+    assert (v.action, v.daddr, v.dport) == (Action.FORWARD, rs6, 8443)
+    r = t.process(PacketMeta(10, IPPROTO_TCP, rs6, c1, 8443, 5000, TCP_SYN | TCP_ACK, 80,
+                             Direction.OUT), 0.1, rand32)
+    assert (r.action, r.vaddr, r.vport) == (Action.NAT_OUT, vip6, 443)
+    t.process(PacketMeta(10, IPPROTO_TCP, c2, vip6, 5001, 443, TCP_SYN, 80), 0.2, rand32)
+    views = conn_views(t, 0.2)
+    (tpl,) = [x for x in views if x.cport == 0]
+    assert tpl.af == 10 and tpl.caddr == bytes.fromhex("20010db8abcd00000000000000000000")
+    assert sorted(x.caddr for x in views if x.cport) == [c1, c2]
