@@ -39,6 +39,12 @@ def check(vips: list[IPAddress], sysctls: Sysctls | None = None) -> list[Finding
         found += _check_lo(links)
         for vip in vips:
             found += _check_vip(vip, [a.interface for a in addrs if a.address == vip])
+        if any(vip.version == 6 for vip in vips):
+            found.append(Finding(
+                Level.OK,
+                "IPv6: neighbour discovery never answers for an address held on lo from "
+                "another interface, so an IPv6 VIP needs no suppression",
+            ))
         if any(vip.version == 4 for vip in vips):
             ifaces = [n for n in sysctls.interfaces() if n != "lo" and n in links]
             found += _check_arp(vips, ifaces, sysctls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,43 @@ def test_setup_refuses_bad_input_and_changes_nothing(
     assert VIP not in in_netns(bare_netns, "ip", "addr", "show", "dev", "lo").stdout
     assert sysctl(bare_netns, "all.arp_ignore") == 0
     assert list(tmp_path.iterdir()) == []
+
+
+NDP_PROBE = """
+import socket, sys
+from scapy.all import (Ether, IPv6, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, conf, get_if_hwaddr,
+                       in6_getnsma, in6_getnsmac, srp)
+conf.verb = 0
+src, target = sys.argv[1], sys.argv[2]
+nsma = in6_getnsma(socket.inet_pton(socket.AF_INET6, target))
+mac = get_if_hwaddr("eth0")
+ns = (Ether(src=mac, dst=in6_getnsmac(nsma))
+      / IPv6(src=src, dst=socket.inet_ntop(socket.AF_INET6, nsma))
+      / ICMPv6ND_NS(tgt=target) / ICMPv6NDOptSrcLLAddr(lladdr=mac))
+answered, _ = srp(ns, iface="eth0", timeout=1.5, multi=True)
+print(" ".join(sorted({reply.src for _, reply in answered})))
+"""
+
+
+def test_an_ipv6_vip_on_lo_is_not_answered_by_neighbour_discovery(shared_lab: Lab) -> None:
+    topo = shared_lab.topology()
+    client, rs1 = topo.host("client").netns, topo.host("rs1").netns
+    added = [(rs1, "2001:db8::150/128", "lo"), (rs1, "2001:db8::171/64", "eth0"),
+             (client, "2001:db8::100/64", "eth0")]
+    try:
+        for ns, address, dev in added:
+            assert in_netns(ns, "ip", "addr", "add", address, "dev", dev, "nodad").returncode == 0
+
+        def answers(target: str) -> list[str]:
+            out = in_netns(client, sys.executable, "-c", NDP_PROBE, "2001:db8::100", target)
+            assert out.returncode == 0, out.stderr
+            return out.stdout.split()
+
+        assert answers("2001:db8::171") == [mac_of(rs1)]  # the probe does see NDP answers
+        assert answers("2001:db8::150") == []  # but nobody answers for the VIP on lo
+        check = realserver(rs1, "check", "--vip", "2001:db8::150")
+        assert check.returncode == 0, check.stdout
+        assert "an IPv6 VIP needs no suppression" in check.stdout
+    finally:
+        for ns, address, dev in added:
+            in_netns(ns, "ip", "addr", "del", address, "dev", dev)
