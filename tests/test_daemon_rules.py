@@ -212,3 +212,16 @@ def test_director_run_serves_in_the_foreground_until_sigterm(tmp_path: Path) -> 
     assert proc.returncode == 0
     assert "serving" in err
     assert not sock.exists()
+
+
+def test_stop_never_signals_a_stranger_named_by_a_stale_pidfile(tmp_path: Path) -> None:
+    stranger = subprocess.Popen(["sleep", "30"])
+    try:
+        (tmp_path / "pylvsd.pid").write_text(f"{stranger.pid}\n")
+        done = pylvs(tmp_path, "director", "stop")
+        assert done.returncode == 0
+        assert "not running" in done.stdout
+        assert stranger.poll() is None  # untouched
+    finally:
+        stranger.kill()
+        stranger.wait()

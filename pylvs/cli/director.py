@@ -48,8 +48,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     daemon.add_daemon_options(p)
     p.add_argument("--log-file", metavar="FILE", default=None,
                    help="the daemon's log (default: next to the socket, .log)")
-    p.add_argument("--wait", type=float, default=20.0, metavar="S",
-                   help="seconds to wait for the socket to answer (default 20)")
+    p.add_argument("--wait", type=float, default=60.0, metavar="S",
+                   help="seconds to wait for the socket to answer (default 60)")
     p.set_defaults(func=_start)
     p = sub.add_parser("stop", help="stop pylvsd (SIGTERM) and wait until it is gone")
     add_target_options(p)
@@ -153,10 +153,26 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def _is_pylvsd(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")
+    except OSError:
+        return False
+    return any(b"pylvsd" in a or a == b"pylvs.control.daemon" for a in argv) or (
+        b"director" in argv and b"run" in argv
+    )
+
+
 def stop_daemon(socket_path: str, pidfile: str, wait: float) -> int:
     """SIGTERM the daemon of ``socket_path`` and wait until it is gone; exit status."""
     status = daemon_status(socket_path)
-    pid = status.get("pid") if status is not None else _read_pid(pidfile)
+    if status is not None:
+        pid = status.get("pid")
+    else:  # not answering (hung, or still starting): trust the pidfile only for a pylvsd
+        pid = _read_pid(pidfile)
+        if pid is not None and not _is_pylvsd(pid):
+            pid = None
     if not isinstance(pid, int) or not _alive(pid):
         print(f"pylvsd is not running on {socket_path}")
         with contextlib.suppress(OSError):

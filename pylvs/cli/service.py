@@ -44,8 +44,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             p.add_argument("--rules", metavar="FILE", default=None,
                            help="rules file (default: the daemon's, else " + DEFAULT_RULES + ")")
         if name == "restart":
-            p.add_argument("--wait", type=float, default=20.0, metavar="S",
-                           help="seconds to wait for stop and start (default 20)")
+            p.add_argument("--wait", type=float, default=60.0, metavar="S",
+                           help="seconds to wait for stop and start (default 60)")
         p.set_defaults(func=func)
 
 

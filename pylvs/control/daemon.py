@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -24,6 +25,7 @@ from pylvs.core.views import service_views
 log = logging.getLogger("pylvsd")
 
 EXPIRE_PERIOD = 1.0  # seconds between two expiry runs
+GC_THRESHOLDS = (10_000, 50, 1000)
 DATAPATH_KINDS = ("auto", "python", "xdp", "none")
 
 
@@ -232,6 +234,9 @@ def run(opts: argparse.Namespace) -> int:
         format="pylvsd[%(process)d] %(levelname)s %(message)s",
         stream=sys.stderr,
     )
+    # The table is a large, long-lived object graph: collect the young generation
+    # less often and rarely do full passes over it (big restores and listings).
+    gc.set_threshold(GC_THRESHOLDS[0], GC_THRESHOLDS[1], GC_THRESHOLDS[2])
     try:
         daemon = Daemon(opts)
         daemon.restore()

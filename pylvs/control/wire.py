@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import json
+import operator
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -106,7 +107,10 @@ class _Codec:
             self.names.append(f.name)
             self.kinds.append(kind)
         self.size = len(self.names)
-        self._plain = all(k == "int" for k in self.kinds)
+        self._get = operator.attrgetter(*self.names)
+        # the JSON types of a valid array, when they are fixed (no nested, no float)
+        self._flat = all(k in ("int", "str", "addr") for k in self.kinds) and self.size > 1
+        self._types = tuple(int if k == "int" else str for k in self.kinds)
         self._addr_at = [i for i, k in enumerate(self.kinds) if k == "addr"]
         self._nested_at = [
             (i, self.nested[n]) for i, (n, k) in enumerate(zip(self.names, self.kinds,
@@ -115,14 +119,11 @@ class _Codec:
         ]
 
     def encode(self, obj: Any) -> list[JSON]:
-        out: list[JSON] = []
-        for name, kind in zip(self.names, self.kinds, strict=True):
-            value = getattr(obj, name)
-            if kind == "addr":
-                value = addr_to_text(value)
-            elif kind == "nested":
-                value = self.nested[name].encode(value)
-            out.append(value)
+        out: list[JSON] = list(self._get(obj))
+        for i in self._addr_at:
+            out[i] = addr_to_text(out[i])
+        for i, codec in self._nested_at:
+            out[i] = codec.encode(out[i])
         return out
 
     def decode_reply(self, data: JSON, extra: int = 0) -> Any:
@@ -147,12 +148,12 @@ class _Codec:
         """JSON array -> instance; ``extra`` trailing items are the caller's."""
         if type(data) is not list or len(data) != self.size + extra:
             raise _bad(f"{self.what} is not an array of {self.size + extra} fields")
-        if self._plain:
-            for value in data:
-                if type(value) is not int:
-                    raise _bad(f"{self.what} has a field that is not an integer")
-            return self.cls(*data)
-        values: list[Any] = []
+        if self._flat and tuple(map(type, data)) == self._types:  # the common, valid case
+            values = list(data)
+            for i in self._addr_at:
+                values[i] = addr_from_text(values[i])
+            return self.cls(*values)
+        values = []
         for name, kind, value in zip(self.names, self.kinds, data, strict=False):
             if kind == "int":
                 if type(value) is not int:
@@ -385,9 +386,12 @@ def decode_calls(data: JSON) -> list[tuple[str, tuple[Any, ...]]]:
 # -- lines ---------------------------------------------------------------------
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def dumps(value: JSON) -> str:
     """Compact JSON text."""
-    return json.dumps(value, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def encode_request(op: str, args: tuple[Any, ...]) -> bytes:
