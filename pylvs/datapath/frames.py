@@ -54,7 +54,8 @@ class FrameHandler:
         if meta is None:  # pragma: no cover - parse_frame always sets it on success
             counters.drop("parse")
             return
-        meta.direction = IN if outer_daddr(frame, p) in self.vips else OUT
+        daddr = outer_daddr(frame, p) if meta.related else meta.daddr
+        meta.direction = IN if daddr in self.vips else OUT
         verdict = self.ipvs.process(meta, now, self.rand32)
         self.forwarder.apply(verdict, meta, frame, p, ifindex, now)
 

@@ -5,7 +5,8 @@ kernel must not also process client packets for a virtual service (it would
 answer the VIP's TCP with a reset) nor forward NAT replies un-rewritten. The
 table drops exactly the traffic of :class:`CaptureSpec` in prerouting, on the
 datapath's interfaces only. ARP is untouched, so the director still answers
-ARP for its VIPs. The table is replaced atomically on every change and
+ARP for its VIPs; ICMP to the director itself (echo to a VIP, errors about its
+own traffic) still reaches the kernel. The table is replaced atomically on every change and
 removed at stop; nothing else in the ruleset is touched.
 """
 
@@ -80,12 +81,13 @@ def render(spec: CaptureSpec, interfaces: list[str]) -> str:
         "\t\tip daddr . meta l4proto @vipany4 drop",
         "\t\tip saddr . meta l4proto . th sport @nat4 drop",
         "\t\tip saddr . meta l4proto @natany4 drop",
-        f"\t\tip saddr @nataddr4 icmp type {{ {ICMP_ERRORS} }} drop",
+        f"\t\tip saddr @nataddr4 fib daddr type != local icmp type {{ {ICMP_ERRORS} }} drop",
         "\t\tip6 daddr . meta l4proto . th dport @vip6 drop",
         "\t\tip6 daddr . meta l4proto @vipany6 drop",
         "\t\tip6 saddr . meta l4proto . th sport @nat6 drop",
         "\t\tip6 saddr . meta l4proto @natany6 drop",
-        f"\t\tip6 saddr @nataddr6 icmpv6 type {{ {ICMPV6_ERRORS} }} drop",
+        f"\t\tip6 saddr @nataddr6 fib daddr type != local icmpv6 type {{ {ICMPV6_ERRORS} }}"
+        " drop",
         "\t}",
         "}",
     ]

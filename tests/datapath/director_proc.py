@@ -38,7 +38,8 @@ async def serve(opts: argparse.Namespace) -> dict[str, object]:
     ipvs.add_service(svc)
     for rs in opts.rs:
         ipvs.add_dest(svc.key(), DestSpec(addr=ipaddress.ip_address(rs).packed,
-                                           port=opts.port, conn_flags=METHODS[opts.method]))
+                                           port=opts.rport or opts.port,
+                                           conn_flags=METHODS[opts.method]))
     loop = asyncio.get_running_loop()
     log = logging.getLogger("director")
     dp = create(opts.datapath, ipvs, opts.interface, loop, log)
@@ -70,6 +71,7 @@ def main() -> None:
     p.add_argument("--vip", required=True)
     p.add_argument("--port", type=int, default=80)
     p.add_argument("--rs", action="append", required=True)
+    p.add_argument("--rport", type=int, default=0, help="real servers' port (default: --port)")
     p.add_argument("--method", default="dr", choices=sorted(METHODS))
     p.add_argument("--datapath", default="python")
     opts = p.parse_args()

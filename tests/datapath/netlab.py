@@ -76,8 +76,12 @@ def _host(seg: Segment, host: str, addr: str, index: int) -> None:
 
 
 @contextmanager
-def segment(real_servers: int = 2) -> Iterator[Segment]:
-    """Build the segment; every namespace (and process in it) is removed on exit."""
+def segment(real_servers: int = 2, mode: str = "dr") -> Iterator[Segment]:
+    """Build the segment; every namespace (and process in it) is removed on exit.
+
+    ``mode="nat"``: the real servers hold no VIP and reach the client through the
+    director (a host route), so their replies come back to it (one-armed NAT).
+    """
     seg = Segment("h7" + secrets.token_hex(3) + "-")
     try:
         ip("netns", "add", seg.ns("br"))
@@ -89,6 +93,9 @@ def segment(real_servers: int = 2) -> Iterator[Segment]:
         for i, (name, rip) in enumerate(list(RIPS.items())[:real_servers]):
             _host(seg, name, rip, 10 + i)
             ns = seg.ns(name)
+            if mode == "nat":
+                ip("-n", ns, "route", "add", f"{CIP}/32", "via", DIP)
+                continue
             for scope in ("all", "default", "lo", "eth0"):
                 sysctl(ns, f"net.ipv4.conf.{scope}.arp_ignore", "1")
                 sysctl(ns, f"net.ipv4.conf.{scope}.arp_announce", "2")
@@ -108,8 +115,8 @@ def segment(real_servers: int = 2) -> Iterator[Segment]:
                            check=False)
 
 
-def start_http(seg: Segment, host: str, body: str) -> subprocess.Popen[bytes]:
-    """A tiny HTTP server on port 80 of ``host`` answering ``body``; waits until it listens."""
+def start_http(seg: Segment, host: str, body: str, port: int = 80) -> subprocess.Popen[bytes]:
+    """A tiny HTTP server on ``port`` of ``host`` answering ``body``; waits until it listens."""
     code = (
         "import http.server as h\n"
         f"B={body!r}.encode()\n"
@@ -119,13 +126,13 @@ def start_http(seg: Segment, host: str, body: str) -> subprocess.Popen[bytes]:
         "        self.send_response(200); self.send_header('Content-Length', str(len(B)))\n"
         "        self.end_headers(); self.wfile.write(B)\n"
         "    def log_message(self, *a): pass\n"
-        "h.ThreadingHTTPServer(('0.0.0.0', 80), H).serve_forever()\n"
+        f"h.ThreadingHTTPServer(('0.0.0.0', {port}), H).serve_forever()\n"
     )
     proc = seg.spawn(host, sys.executable, "-c", code, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        out = seg.run(host, "ss", "-ltnH", "sport = :80", check=False).stdout
+        out = seg.run(host, "ss", "-ltnH", f"sport = :{port}", check=False).stdout
         if out.strip():
             return proc
         time.sleep(0.05)

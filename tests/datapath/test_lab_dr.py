@@ -38,9 +38,10 @@ print(",".join(bodies))
 """
 
 
-def _director(seg: netlab.Segment) -> subprocess.Popen[bytes]:
+def _director(seg: netlab.Segment, *extra: str) -> subprocess.Popen[bytes]:
     argv = [sys.executable, str(netlab.HERE / "director_proc.py"), "--interface", "eth0",
-            "--vip", netlab.VIP, *[a for r in netlab.RIPS.values() for a in ("--rs", r)]]
+            "--vip", netlab.VIP, *[a for r in netlab.RIPS.values() for a in ("--rs", r)],
+            *extra]
     proc = seg.spawn("director", *argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                      stderr=subprocess.PIPE, env=netlab.env())
     assert proc.stdout is not None
@@ -81,3 +82,24 @@ def test_dr_forwarding_spreads_connections_and_replies_bypass_the_director() -> 
     assert dp["tx"] == dp["rx"]
     assert dp["drops"] == 0
     assert result["nft_table_left"] is False
+
+
+def test_nat_rewrites_requests_and_replies_through_the_director() -> None:
+    with netlab.segment(mode="nat") as seg:
+        for name in netlab.RIPS:
+            netlab.start_http(seg, name, name, port=8080)
+        director = _director(seg, "--method", "nat", "--rport", "8080")
+        bodies = seg.python("client", CLIENT, timeout=60).strip().split(",")
+        result = _finish(director)
+    assert sorted(set(bodies)) == ["rs1", "rs2"] and len(bodies) == REQUESTS
+    svc = result["service"]
+    assert isinstance(svc, dict)
+    assert svc["conns"] == REQUESTS
+    assert svc["outpkts"] >= 3 * REQUESTS  # SYN-ACK, response, FIN at least, all via us
+    dp = result["datapath"]
+    assert isinstance(dp, dict)
+    # besides the service's packets, at most the real servers' answers to the neighbour
+    # probes (ICMP port unreachable from their discard port) reach us; they are passed on
+    assert dp["pass"] <= len(netlab.RIPS)
+    assert dp["rx"] == svc["inpkts"] + svc["outpkts"] + dp["pass"]
+    assert dp["tx"] == svc["inpkts"] + svc["outpkts"] and dp["drops"] == 0
