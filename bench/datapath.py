@@ -44,7 +44,7 @@ class StaticNet:
     def neighbour(self, ifindex: int, af: int, addr: bytes) -> tuple[bytes | None, int]:
         return bytes.fromhex("0200000000") + addr[-1:], NUD_REACHABLE
 
-    def probe(self, af: int, addr: bytes) -> None:
+    def probe(self, ifindex: int, af: int, addr: bytes) -> None:
         pass
 
 

@@ -25,6 +25,7 @@ NUD_PERMANENT = 0x80
 NUD_VALID = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_NOARP | NUD_PERMANENT
 
 DISCARD_PORT = 9  # a probe datagram to it makes the kernel resolve the neighbour
+NTF_USE = 0x01  # neighbour flag: "use" the entry, which starts resolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +138,19 @@ class KernelNet:
             return None, state
         return mac_bytes(lladdr), state
 
-    def probe(self, af: int, addr: bytes) -> None:
-        """Make the kernel (re)resolve ``addr``: a datagram to its discard port."""
+    def probe(self, ifindex: int, af: int, addr: bytes) -> None:
+        """Make the kernel (re)resolve ``addr`` on ``ifindex`` (ARP / neighbour solicitation).
+
+        A neighbour update with NTF_USE starts resolution without sending the
+        host any traffic; where netlink refuses it, a datagram to the host's
+        discard port makes the kernel resolve it instead.
+        """
+        try:
+            self._call(self.ipr.neigh, "replace", dst=socket.inet_ntop(af, addr),
+                       ifindex=ifindex, flags=NTF_USE, state=NUD_INCOMPLETE)
+            return
+        except (NetlinkError, OSError):
+            pass
         if af == AF_INET6:
             if self._probe6 is None:
                 self._probe6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)

@@ -28,7 +28,7 @@ class NetQueries(Protocol):
 
     def neighbour(self, ifindex: int, af: int, addr: bytes) -> tuple[bytes | None, int]: ...
 
-    def probe(self, af: int, addr: bytes) -> None: ...
+    def probe(self, ifindex: int, af: int, addr: bytes) -> None: ...
 
 
 @dataclass(slots=True)
@@ -131,14 +131,14 @@ class Resolver:
             return None
         mac, state = self.net.neighbour(eg.ifindex, eg.nh_af, eg.nh_addr)
         if mac is None:
-            self.net.probe(eg.nh_af, eg.nh_addr)
+            self.net.probe(eg.ifindex, eg.nh_af, eg.nh_addr)
             if old is not None and old.ifindex == eg.ifindex:
                 old.expires = now + self.neigh_ttl
                 return old
             self.hops.pop(addr, None)
             return None
         if state & NUD_STALE:
-            self.net.probe(eg.nh_af, eg.nh_addr)  # have the kernel confirm it
+            self.net.probe(eg.ifindex, eg.nh_af, eg.nh_addr)  # have the kernel confirm it
         hop = Hop(eg.ifindex, mac, now + self.neigh_ttl, eg.src, eg.mtu)
         self.hops[addr] = hop
         return hop

@@ -25,7 +25,7 @@ class FakeNet:
         self.neigh_queries += 1
         return self.neighbours.get(addr, (None, 0))
 
-    def probe(self, af: int, addr: bytes) -> None:
+    def probe(self, ifindex: int, af: int, addr: bytes) -> None:
         self.probes.append(addr)
         self.neighbours.setdefault(addr, (None, NUD_INCOMPLETE))
 
