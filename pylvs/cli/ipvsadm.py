@@ -40,6 +40,7 @@ class Runner:
         self.prog = prog
 
     def fail(self, op: str, exc: ControlError, status: int = 255) -> int:
+        """Print libipvs's message for a failed operation; returns ``status``."""
         self.stderr.write(kernel_message(op, exc.errno, exc.message) + "\n")
         return status
 
@@ -89,6 +90,7 @@ class Runner:
         return 0
 
     def list(self, c: Command) -> int:
+        """``-L``: the table, one service, connections, timeouts or daemons."""
         fmt = ListFormat(
             numeric=c.has("numeric"), stats=c.has("stats"), rate=c.has("rate"),
             thresholds=c.has("thresholds"), persistent_conn=c.has("persistent-conn"),

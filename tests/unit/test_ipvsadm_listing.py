@@ -1,5 +1,5 @@
 """Listings that need traffic: hand-made views formatted as ipvsadm 1.31 printed the same
-counters in the oracle (tests/golden/ipvsadm/traffic/traffic.sh -> traffic.out)."""
+counters in the oracle (tests/golden/ipvsadm/views/*.sh -> *.out)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import pytest
 from pylvs.core.constants import AF_INET, AF_INET6, FwdMethod, SvcFlag
 from pylvs.core.stats import Counters, Rates
 from pylvs.core.views import ConnView, DestView, ServiceView
-from pylvs.ipvsadm.listing import ListFormat, format_conns, format_services, largenum
+from pylvs.ipvsadm.listing import (
+    ListFormat,
+    format_conns,
+    format_daemons,
+    format_services,
+    largenum,
+)
 from pylvs.ipvsadm.resolve import StaticResolver, SystemResolver
 
-TRAFFIC = Path(__file__).resolve().parents[1] / "golden" / "ipvsadm" / "traffic" / "traffic.out"
+TRAFFIC = Path(__file__).resolve().parents[1] / "golden" / "ipvsadm" / "views" / "traffic.out"
 INFO = (0x010201, 4096)
 VIP, RS1, RS2, CIP = (bytes([198, 18, 0, n]) for n in (100, 11, 12, 10))
 
@@ -123,7 +129,7 @@ def test_largenum(value: int, plain: str, exact: str) -> None:
 
 
 def pe_conns(expired: float) -> list[ConnView]:
-    """The oracle's SIP entries (traffic/pe-fwmark.sh): two templates carrying Call-IDs."""
+    """The oracle's SIP entries (views/pe-fwmark.sh): two templates carrying Call-IDs."""
     port = 5060
 
     def entry(cport: int, state: str, expires: float, call: str = "") -> ConnView:
@@ -154,3 +160,16 @@ def test_connection_listing_with_persistence_engine_matches_ipvsadm() -> None:
     listing = blocks["-Ln --persistent-conn"]
     assert format_services([fwm, svc], fmt, StaticResolver(), INFO) == listing[
         : listing.index("Pro FromIP")]
+
+
+def test_daemon_listing_matches_ipvsadm() -> None:
+    text = TRAFFIC.with_name("daemon.out").read_text()
+    listings = re.findall(r"### \$ ipvsadm -L --daemon\n(.*?)### rc=0\n", text, flags=re.S)
+    master = {"state": "master", "mcast_ifn": "dummy0", "syncid": 0, "sync_maxlen": 1472,
+              "mcast_group": "224.0.0.81", "mcast_port": 8848, "mcast_ttl": 1}
+    backup = {"state": "backup", "mcast_ifn": "dummy0", "syncid": 7, "sync_maxlen": 1024,
+              "mcast_group": "239.1.2.3", "mcast_port": 9000, "mcast_ttl": 3}
+    master2 = dict(master, syncid=200, sync_maxlen=1452, mcast_group="ff02::123",
+                   mcast_port=8849)
+    assert [format_daemons(d) for d in ([], [master], [backup, master], [backup],
+                                        [backup, master2])] == listings
