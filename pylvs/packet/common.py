@@ -44,6 +44,30 @@ def decrement_ttl(pkt: bytearray, af: int) -> None:
         pkt[ipv6.OFF_HLIM] -= 1
 
 
+def routed_refusal(
+    frame: Buffer, p: Parsed, mtu: int, rand32: Rand32, reply_saddr: bytes
+) -> Refusal | None:
+    """The kernel's IP forwarding checks, for a packet routed through (a NAT reply).
+
+    As in ip_forward / ip6_forward: TTL / hop limit and MTU are checked before the
+    decrement, the error quotes the packet as received and comes from
+    ``reply_saddr`` (the director's address on the ingress link; empty: no error
+    is sent, the packet is only dropped).
+    """
+    if p.ttl > 1 and (mtu <= 0 or p.ip_len <= mtu):
+        return None
+    send = bool(reply_saddr)
+    if p.ttl <= 1:
+        reply = time_exceeded(frame, p, rand32, reply_saddr) if send else None
+        return Refusal(DropReason.TTL_EXCEEDED, reply)
+    related = p.meta is not None and p.meta.related
+    if p.af == AF_INET and (not p.df or related):
+        return None
+    quote = memoryview(frame)[p.l3_off : p.end]
+    reply = too_big(frame, p, mtu, quote, rand32, reply_saddr) if send else None
+    return Refusal(DropReason.FRAG_NEEDED, reply)
+
+
 def mtu_refusal(
     frame: Buffer, p: Parsed, pkt: bytearray, mtu: int, rand32: Rand32, check_v4: bool = True
 ) -> Refusal | None:

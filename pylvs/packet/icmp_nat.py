@@ -6,7 +6,7 @@ from pylvs.core.constants import AF_INET, IPPROTO_ICMPV6
 
 from . import ipv4, ipv6
 from .checksum import Buffer, checksum, pseudo_sum
-from .common import forwarded_copy, mtu_refusal
+from .common import forwarded_copy, mtu_refusal, routed_refusal
 from .drop import DropReason
 from .ethernet import ETH_P_IP, ETH_P_IPV6, eth_header
 from .l4 import PORT_PROTOCOLS
@@ -30,14 +30,18 @@ def nat_icmp_in(
 
 def nat_icmp_out(
     frame: Buffer, p: Parsed, vaddr: bytes, vport: int, dst_mac: bytes, src_mac: bytes,
-    *, mtu: int = 0, vlan: int = -1, rand32: Rand32 = no_random,
+    *, mtu: int = 0, vlan: int = -1, rand32: Rand32 = no_random, reply_saddr: bytes = b"",
 ) -> bytes | Refusal:
     """An ICMP error from a NAT real server, to the client.
 
     Outer source := ``vaddr``; in the quoted packet (client -> RIP:rport) the
     destination becomes ``vaddr``:``vport``; checksums as for ``nat_icmp_in``.
+    Routed through: TTL and MTU checked as for ``nat_out``.
     """
-    return _nat_icmp(frame, p, vaddr, vport, dst_mac, src_mac, True, mtu, vlan, rand32)
+    refused = routed_refusal(frame, p, mtu, rand32, reply_saddr)
+    if refused is not None:
+        return refused
+    return _nat_icmp(frame, p, vaddr, vport, dst_mac, src_mac, True, 0, vlan, rand32)
 
 
 def _nat_icmp(

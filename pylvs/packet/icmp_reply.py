@@ -41,14 +41,17 @@ def icmp_error(
     info: int = 0,
     packet: Buffer | None = None,
     rand32: Rand32 = no_random,
+    src: bytes = b"",
 ) -> bytes | None:
     """An ICMP(v6) error about the packet in ``frame``, sent back to its source.
 
-    The message comes from the packet's destination (the VIP: it is local on a
-    director), quotes ``packet`` (default: the IP packet of ``frame``) as far as
-    576 bytes (IPv4) / 1280 bytes (IPv6) allow, and goes out with the ingress
-    frame's MACs swapped. ``info`` is the 32-bit field after the checksum (for
-    fragmentation-needed the low 16 bits are the next-hop MTU). Returns None
+    The message comes from ``src``, by default the packet's destination (the VIP:
+    it is local on a director; a packet merely routed through needs the
+    director's own address on the ingress link), quotes ``packet`` (default: the
+    IP packet of ``frame``) as far as 576 bytes (IPv4) / 1280 bytes (IPv6) allow,
+    and goes out with the ingress frame's MACs swapped. ``info`` is the 32-bit
+    field after the checksum (for fragmentation-needed the low 16 bits are the
+    next-hop MTU). Returns None
     where no error may be sent: about an ICMP error or a later fragment.
     """
     l3 = p.l3_off
@@ -68,7 +71,7 @@ def icmp_error(
         c = checksum(body)
         body[2] = c >> 8
         body[3] = c & 0xFF
-        src = bytes(frame[l3 + ipv4.OFF_DADDR : l3 + ipv4.OFF_DADDR + 4])
+        src = src or bytes(frame[l3 + ipv4.OFF_DADDR : l3 + ipv4.OFF_DADDR + 4])
         dst = bytes(frame[l3 + ipv4.OFF_SADDR : l3 + ipv4.OFF_SADDR + 4])
         tos = (p.tos & ipv4.IPTOS_TOS_MASK) | ipv4.IPTOS_PREC_INTERNETCONTROL
         hdr = ipv4.build_header(
@@ -79,7 +82,7 @@ def icmp_error(
     room = ICMPV6_MAX_ERROR_LEN - ipv6.IPV6_HLEN - ICMP_HLEN
     body = bytearray(struct.pack("!BBHI", icmp_type, code, 0, info & 0xFFFFFFFF))
     body += quoted[:room]
-    src = bytes(frame[l3 + ipv6.OFF_DADDR : l3 + ipv6.OFF_DADDR + 16])
+    src = src or bytes(frame[l3 + ipv6.OFF_DADDR : l3 + ipv6.OFF_DADDR + 16])
     dst = bytes(frame[l3 + ipv6.OFF_SADDR : l3 + ipv6.OFF_SADDR + 16])
     c = checksum(body, pseudo_sum(src, dst, IPPROTO_ICMPV6, len(body)))
     body[2] = c >> 8
@@ -97,19 +100,24 @@ def port_unreachable(frame: Buffer, p: Parsed, rand32: Rand32 = no_random) -> by
     return icmp_error(frame, p, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, rand32=rand32)
 
 
-def time_exceeded(frame: Buffer, p: Parsed, rand32: Rand32 = no_random) -> bytes | None:
+def time_exceeded(
+    frame: Buffer, p: Parsed, rand32: Rand32 = no_random, src: bytes = b""
+) -> bytes | None:
     """Time exceeded in transit: the packet's TTL / hop limit ran out at the director."""
     if p.af == AF_INET:
-        return icmp_error(frame, p, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, rand32=rand32)
-    return icmp_error(frame, p, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, rand32=rand32)
+        return icmp_error(frame, p, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, rand32=rand32, src=src)
+    return icmp_error(
+        frame, p, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, rand32=rand32, src=src
+    )
 
 
 def too_big(
-    frame: Buffer, p: Parsed, mtu: int, packet: Buffer, rand32: Rand32 = no_random
+    frame: Buffer, p: Parsed, mtu: int, packet: Buffer, rand32: Rand32 = no_random,
+    src: bytes = b"",
 ) -> bytes | None:
     """Fragmentation needed (IPv4, next-hop MTU) / packet too big (IPv6) quoting ``packet``."""
     if p.af == AF_INET:
         return icmp_error(
-            frame, p, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu & 0xFFFF, packet, rand32
+            frame, p, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu & 0xFFFF, packet, rand32, src
         )
-    return icmp_error(frame, p, ICMPV6_PKT_TOOBIG, 0, mtu, packet, rand32)
+    return icmp_error(frame, p, ICMPV6_PKT_TOOBIG, 0, mtu, packet, rand32, src)

@@ -6,7 +6,7 @@ from pylvs.core.constants import AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
 
 from . import ipv4, ipv6
 from .checksum import Buffer, checksum, pseudo_sum, replace, replace16
-from .common import forwarded_copy, mtu_refusal
+from .common import forwarded_copy, mtu_refusal, routed_refusal
 from .drop import DropReason
 from .ethernet import ETH_P_IP, ETH_P_IPV6, eth_header
 from .l4 import TCP_CSUM_OFF, UDP_CSUM_OFF
@@ -25,10 +25,17 @@ def nat_in(
 
 def nat_out(
     frame: Buffer, p: Parsed, saddr: bytes, sport: int, dst_mac: bytes, src_mac: bytes,
-    *, mtu: int = 0, vlan: int = -1, rand32: Rand32 = no_random,
+    *, mtu: int = 0, vlan: int = -1, rand32: Rand32 = no_random, reply_saddr: bytes = b"",
 ) -> bytes | Refusal:
-    """Real server -> client: source address/port := ``saddr``:``sport`` (the VIP)."""
-    return _nat(frame, p, saddr, sport, dst_mac, src_mac, True, mtu, vlan, rand32)
+    """Real server -> client: source address/port := ``saddr``:``sport`` (the VIP).
+
+    The reply is routed through the director, so TTL and MTU are checked as IP
+    forwarding does (``routed_refusal``); errors come from ``reply_saddr``.
+    """
+    refused = routed_refusal(frame, p, mtu, rand32, reply_saddr)
+    if refused is not None:
+        return refused
+    return _nat(frame, p, saddr, sport, dst_mac, src_mac, True, 0, vlan, rand32)
 
 
 def _nat(

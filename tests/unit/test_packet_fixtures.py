@@ -38,8 +38,8 @@ def _run(case: PacketCase) -> Outcome:
     for key in ("dst_mac", "src_mac"):
         if key in kw:
             kw[key] = mac_bytes(kw[key])
-    for key in ("daddr", "saddr", "vaddr"):
-        if key in kw:
+    for key in ("daddr", "saddr", "vaddr", "reply_saddr"):
+        if kw.get(key):
             kw[key] = _addr(kw[key])
     t = case.transform
     res: bytes | Refusal | None

@@ -84,6 +84,10 @@ CASES: list[tuple[str, str, Ether]] = [
      / Raw(b"z" * 950)),
     ("tun_mtu_fits", "cl", cl4(ttl=64, flags="DF") / TCP(sport=40013, dport=91, **SYN)
      / Raw(b"z" * 940)),
+    ("nat_reply_mtu_df", "rs", rs4(RIP_NAT, ttl=64, flags="DF")
+     / TCP(sport=80, dport=40003, flags="A", seq=5001, ack=1013) / Raw(b"w" * 1060)),
+    ("nat_reply_ttl1", "rs", rs4(RIP_NAT, ttl=1)
+     / TCP(sport=80, dport=40003, flags="A", seq=5001, ack=1013) / PAY),
     ("dr6_tcp", "cl", cl6(hlim=64, tc=0x28, fl=0x12345) / TCP(sport=40001, dport=80, **SYN)),
     ("nat6_tcp", "cl", cl6(hlim=64) / TCP(sport=40003, dport=8080, **SYN) / PAY),
     ("nat6_tcp_reply", "rs", rs6(R6_NAT, hlim=64)
@@ -123,6 +127,7 @@ for n in 171 172 173 174 175; do
 done
 ip route add 198.19.0.174/32 dev dr mtu lock 1000
 ip route add 198.19.0.175/32 dev dr mtu lock 1000
+ip route add 198.18.0.100/32 dev dc mtu lock 1000
 ip -6 route add 2001:db8:1::175/128 dev dr mtu lock 1400
 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 A() { ipvsadm "$@" || echo "ipvsadm $* failed"; }
