@@ -109,6 +109,16 @@ def table_lookup_us(t: IPVS, n: int, rounds: int) -> float:
     return statistics.median(samples)
 
 
+def expire_idle_us(t: IPVS, rounds: int) -> float:
+    """Cost of one expiry tick when nothing is due (it must not scan the table)."""
+    samples = []
+    for r in range(rounds):
+        start = time.perf_counter()
+        t.expire(2.0 + r)
+        samples.append((time.perf_counter() - start) * 1e6)
+    return statistics.median(samples)
+
+
 def dict_get_ns() -> float:
     """This machine's cost of one dict lookup, to compare figures across machines."""
     d = {i: i for i in range(100_000)}
@@ -169,6 +179,11 @@ def main() -> None:
     print(f"lookup entries={len(t.conns)} median_us={lk:.2f}")
     pk = lookup_us(t, n, rounds)
     print(f"existing_conn_packet entries={len(t.conns)} median_us={pk:.2f} (whole process())")
+    idle = expire_idle_us(t, rounds)
+    print(f"expire_tick entries={len(t.conns)} nothing_due_us={idle:.1f}")
+    start = time.perf_counter()
+    t.expire(1e6)
+    print(f"expire_all entries={n} per_entry_us={(time.perf_counter() - start) / n * 1e6:.2f}")
     del t
     gc.collect()
     bpc = bytes_per_conn(n)
