@@ -304,3 +304,25 @@ def test_other_uid_gets_permission_denied(daemon: Pylvsd) -> None:
     assert f"permission denied on {daemon.socket}: pylvs needs root" in message
     with daemon.client() as c:
         assert c.list_services() == []  # the daemon did not mind
+
+
+def test_pipelined_apply_over_the_socket_keeps_results_in_order(
+    daemon: Pylvsd, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pylvs.control import client as client_module
+
+    monkeypatch.setattr(client_module, "BATCH_BYTES", 4096)
+    calls = [("add_service", (_svc(i % 250),)) for i in range(300)]  # the last 50 repeat
+    with daemon.client() as c:
+        results = c.apply(calls)
+        assert [r is None for r in results] == [True] * 250 + [False] * 50
+        assert {r.errno for r in results if r is not None} == {errno.EEXIST}
+        assert len(c.list_services()) == 250
+        bad = [("del_service", (_svc(i).key(),)) for i in range(100)]
+        bad.insert(99, ("del_service", (ServiceKey(AF_INET, 6, b"\x01\x02\x03", 80),)))
+        with pytest.raises(ControlError) as exc:
+            c.apply(bad)  # call 100 cannot even be encoded: earlier chunks were sent
+        assert exc.value.errno == errno.EINVAL
+        # the same client stays usable and in step with its replies
+        assert c.get_info() == (0x010201, 4096)
+        assert len(c.list_services()) < 250

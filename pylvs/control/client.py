@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
 from typing import Any
 
 from pylvs.control import wire
@@ -53,10 +54,10 @@ class Client:
     # -- plumbing -----------------------------------------------------------
 
     def _exchange(self, line: bytes) -> wire.JSON:
-        try:
-            reply = self.transport.exchange(line)
-        except Unavailable as exc:
-            raise DaemonUnavailable(exc.socket, exc.reason, exc.errno) from None
+        return self._reply(self._transport_call(self.transport.exchange, line))
+
+    @staticmethod
+    def _reply(reply: bytes) -> wire.JSON:
         try:
             ok, result, err, message = wire.decode_reply(reply)
         except wire.WireError as exc:
@@ -162,21 +163,50 @@ class Client:
         """Run many table operations in order, continuing after errors.
 
         Returns one entry per call: None on success, else its ControlError. Big
-        batches are sent in several requests, each within the request limit.
+        batches go in several requests within the request limit; over a socket
+        the next one is encoded while the daemon applies the previous one.
         """
         results: list[ControlError | None] = []
-        for chunk in self._chunks(calls):
-            reply = self.call_raw("apply", chunk)
-            if not isinstance(reply, list) or len(reply) != len(chunk):
-                raise ControlError(errno.EPROTO, "daemon sent a malformed reply")
-            for item in reply:
-                if item is None:
-                    results.append(None)
-                elif isinstance(item, dict):
-                    results.append(ControlError(int(item["errno"]), str(item["error"])))
-                else:
-                    raise ControlError(errno.EPROTO, "daemon sent a malformed reply")
+        send = getattr(self.transport, "send", None)
+        receive = getattr(self.transport, "receive", None)
+        waiting: list[int] = []  # sizes of the chunks sent and not yet answered
+        try:
+            for chunk in self._iter_chunks(calls):
+                line = self._checked_line("apply", chunk)
+                if send is None or receive is None:
+                    self._collect(results, self._exchange(line), len(chunk))
+                    continue
+                self._transport_call(send, line)
+                waiting.insert(0, len(chunk))
+                if len(waiting) > 1:
+                    reply = self._reply(self._transport_call(receive))
+                    self._collect(results, reply, waiting.pop())
+            while waiting and receive is not None:
+                reply = self._reply(self._transport_call(receive))
+                self._collect(results, reply, waiting.pop())
+        except BaseException:
+            if waiting:  # a reply is still due: this connection is out of step
+                self.transport.close()
+            raise
         return results
+
+    def _transport_call(self, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except Unavailable as exc:
+            raise DaemonUnavailable(exc.socket, exc.reason, exc.errno) from None
+
+    @staticmethod
+    def _collect(results: list[ControlError | None], reply: wire.JSON, n: int) -> None:
+        if not isinstance(reply, list) or len(reply) != n:
+            raise ControlError(errno.EPROTO, "daemon sent a malformed reply")
+        for item in reply:
+            if item is None:
+                results.append(None)
+            elif isinstance(item, dict):
+                results.append(ControlError(int(item["errno"]), str(item["error"])))
+            else:
+                raise ControlError(errno.EPROTO, "daemon sent a malformed reply")
 
     def restore(self, calls: list[Call]) -> None:
         """Replace the whole table by ``calls``, all or nothing (``service restore``).
@@ -185,37 +215,40 @@ class Client:
         as ``call N: ...`` (1-based). Big batches are staged on the connection in
         several requests and committed by the last one.
         """
-        chunks = self._chunks(calls) or [[]]
+        chunks = list(self._iter_chunks(calls)) or [[]]
         for chunk in chunks[:-1]:
             self.call_raw("stage", chunk)
         self.call_raw("restore", chunks[-1])
 
     def call_raw(self, op: str, encoded_calls: list[str]) -> wire.JSON:
         """Send a batch operation whose calls are already JSON texts."""
+        return self._exchange(self._checked_line(op, encoded_calls))
+
+    @staticmethod
+    def _checked_line(op: str, encoded_calls: list[str]) -> bytes:
         line = _batch_line(op, encoded_calls)
         if len(line) > wire.MAX_REQUEST_BYTES:
             raise ControlError(errno.EMSGSIZE, f"{op} request larger than the daemon accepts")
-        return self._exchange(line)
+        return line
 
     @staticmethod
-    def _chunks(calls: list[Call]) -> list[list[str]]:
-        try:
-            texts = [wire.dumps(c) for c in wire.encode_calls(calls)]
-        except wire.WireError as exc:
-            raise ControlError(exc.errno, exc.message) from None
-        chunks: list[list[str]] = []
+    def _iter_chunks(calls: list[Call]) -> Iterator[list[str]]:
+        """The calls as JSON texts, grouped to fit one request each (encoded lazily)."""
         current: list[str] = []
         size = 0
-        for text in texts:
+        for call in calls:
+            try:
+                text = wire.dumps(wire.encode_calls([call])[0])
+            except wire.WireError as exc:
+                raise ControlError(exc.errno, exc.message) from None
             n = len(text) + 1  # json.dumps escapes to ASCII: chars == bytes
             if current and size + n > BATCH_BYTES:
-                chunks.append(current)
+                yield current
                 current, size = [], 0
             current.append(text)
             size += n
         if current:
-            chunks.append(current)
-        return chunks
+            yield current
 
     # -- connection sync daemon ----------------------------------------------------
 

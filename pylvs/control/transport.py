@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from pylvs.control.dispatch import Dispatcher
 from pylvs.core.ipvs import IPVS
@@ -59,7 +59,7 @@ class InProcess:
 class UnixSocket:
     """One stream connection to a daemon's control socket, opened on first use."""
 
-    def __init__(self, path: str, timeout: float | None = 60.0) -> None:
+    def __init__(self, path: str, timeout: float | None = 120.0) -> None:
         self.path = path
         self.timeout = timeout
         self._sock: socket.socket | None = None
@@ -86,13 +86,26 @@ class UnixSocket:
 
     def exchange(self, line: bytes) -> bytes:
         """Send the line and read one reply line."""
+        self.send(line)
+        return self.receive()
+
+    def send(self, line: bytes) -> None:
+        """Send one request line without waiting for its reply (pipelining)."""
         if self._sock is None:
             self._sock = self._connect()
             self._buf = b""
+        try:
+            self._sock.sendall(line)
+        except OSError as exc:
+            self._lost(exc)
+
+    def receive(self) -> bytes:
+        """Read the next reply line."""
         sock = self._sock
+        if sock is None:
+            raise Unavailable(self.path, "no request is waiting for a reply", errno.EPIPE)
         buf = bytearray(self._buf)
         try:
-            sock.sendall(line)
             searched = 0
             while (end := buf.find(b"\n", searched)) < 0:
                 searched = len(buf)
@@ -101,12 +114,15 @@ class UnixSocket:
                     raise ConnectionResetError(errno.ECONNRESET, "connection closed")
                 buf += chunk
         except OSError as exc:
-            self.close()
-            raise Unavailable(
-                self.path, f"lost the connection to pylvsd at {self.path} ({exc})", errno.EPIPE
-            ) from None
+            self._lost(exc)
         self._buf = bytes(buf[end + 1 :])
         return bytes(buf[: end + 1])
+
+    def _lost(self, exc: OSError) -> NoReturn:
+        self.close()
+        raise Unavailable(
+            self.path, f"lost the connection to pylvsd at {self.path} ({exc})", errno.EPIPE
+        ) from None
 
     def close(self) -> None:
         """Close the connection."""
