@@ -216,7 +216,7 @@ class Lab:
 
     def _realserver_setup(self, host: Host) -> None:
         run(in_netns(host.netns, [
-            sys.executable, "-m", "pylvs.cli.realserver", "setup", "--vip", VIP,
+            str(director.venv_bin() / "pylvs"), "realserver", "setup", "--vip", VIP,
             "--state-dir", str(self.dir / host.role),
         ]))
 
@@ -297,7 +297,7 @@ class Lab:
             if pid is None or not alive(pid):
                 return f"! nginx (pid {pid}) is not running"
             check = run(in_netns(host.netns, [
-                sys.executable, "-m", "pylvs.cli.realserver", "check", "--vip", VIP,
+                str(director.venv_bin() / "pylvs"), "realserver", "check", "--vip", VIP,
             ]), check=False)
             verdict = "real server ready" if check.startswith("ready") else "! NOT READY"
             return f"nginx pid {pid}, {verdict}"
