@@ -157,3 +157,31 @@ def test_udp_template_is_assured_by_a_reply() -> None:
     assert templates(t, 0.0)[0][5] == "NONE"
     t.process(PacketMeta(2, IPPROTO_UDP, RS[0], c, 53, 999, 0, 40, Direction.OUT), 0.1, rnd)
     assert templates(t, 0.1)[0][5] == "ASSURED"
+
+
+def test_flushing_a_removed_dest_drops_its_entries_and_templates() -> None:
+    # ip_vs_expire_nodest_conn_flush: every entry of the dest goes, with its template
+    t, key = persistent()
+    t.sysctls.expire_nodest_conn = 1
+    a, b = bytes([10, 0, 0, 1]), bytes([10, 0, 1, 1])
+    da = syn(t, a, 1000, 0.0)
+    t.process(PacketMeta(2, IPPROTO_TCP, a, VIP, 1000, 80, TCP_ACK, 52), 0.1, rnd)  # assured
+    for addr in RS:
+        if addr != da[0]:
+            t.edit_dest(key, DestSpec(addr=addr, port=80, weight=0))
+    assert syn(t, b, 2000, 0.2) == da  # the one dest left with weight
+    assert [r[5] for r in templates(t, 0.2)] == ["ASSURED", "NONE"]
+    t.del_dest(key, 2, da[0], 80)
+    assert templates(t, 0.3) == [] and len(t.conns) == 0
+    assert t.trash[0].refcnt == 0 and t.trash[0].persistconns == 0
+
+
+def test_normal_expiry_of_an_entry_leaves_its_template_to_its_own_timer() -> None:
+    t, _ = persistent()
+    a = bytes([10, 0, 0, 1])
+    syn(t, a, 1000, 0.0)
+    # normal expiry of the entry (SYN_RECV, 60 s) leaves the template to its own timer
+    t.expire(60.0)
+    assert len(t.conns.conns) == 0 and len(templates(t, 60.0)) == 1
+    t.expire(100.0)
+    assert templates(t, 100.0) == []
