@@ -226,7 +226,17 @@ class ConnTable:
         if not one_packet:
             flags |= F_HASHED
         conn = Conn(key, dest, dport, intern_flags(flags))
-        bind_dest(conn, dest)
+        # bind_dest, inlined: this runs for every new connection
+        if flags & F_TEMPLATE:
+            dest.persistconns += 1
+        elif flags & F_INACTIVE:
+            dest.inactconns += 1
+        else:
+            dest.activeconns += 1
+        dest.refcnt += 1
+        u_threshold = dest.u_threshold
+        if u_threshold and dest.activeconns + dest.inactconns >= u_threshold:
+            dest.flags |= D_OVERLOAD
         if not one_packet:
             if flags & F_TEMPLATE:
                 self.templates[key] = conn

@@ -84,8 +84,8 @@ RELATED_NO_CONN = "icmp-no-conn"  # PASS: ICMP error about no known entry
 def process(ipvs: IPVS, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
     """Process one packet and say what the datapath must do with it."""
     if meta.direction == _OUT:
-        return _process_out(ipvs, meta, now)
-    return _process_in(ipvs, meta, now, rand32)
+        return process_out(ipvs, meta, now)
+    return process_in(ipvs, meta, now, rand32)
 
 
 def _forward(conn: Conn) -> Verdict:
@@ -178,7 +178,8 @@ def _is_nat_real_server(ipvs: IPVS, meta: PacketMeta) -> bool:
     return False
 
 
-def _process_out(ipvs: IPVS, meta: PacketMeta, now: float) -> Verdict:
+def process_out(ipvs: IPVS, meta: PacketMeta, now: float) -> Verdict:
+    """Process a packet from a real server (a NAT reply or an ICMP error about one)."""
     table = ipvs.conns
     if meta.related:
         key = pack_key(meta.af, meta.protocol, meta.daddr, meta.dport, meta.saddr, meta.sport)
@@ -224,9 +225,10 @@ def _is_new_conn_expected(conn: Conn, protocol: int, reuse_mode: int) -> bool:
     )
 
 
-def _process_in(
+def process_in(
     ipvs: IPVS, meta: PacketMeta, now: float, rand32: Callable[[], int]
 ) -> Verdict:
+    """Process a packet from a client to a virtual service (or an ICMP error from one)."""
     table = ipvs.conns
     protocol = meta.protocol
     if meta.related:
@@ -401,7 +403,9 @@ def _schedule(
     if dest is None:
         return _leave(svc, meta)
     conn = table.new(key, dest, dest.port or dport, flags, now)
-    _conn_stats(ipvs, svc, dest)
+    dest.stats.conns += 1
+    svc.stats.conns += 1
+    ipvs.stats.conns += 1
     return conn
 
 

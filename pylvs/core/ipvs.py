@@ -24,7 +24,8 @@ from pylvs.core.constants import (
     TunType,
 )
 from pylvs.core.engine import account as _account
-from pylvs.core.engine import process as _process
+from pylvs.core.engine import process_in as _process_in
+from pylvs.core.engine import process_out as _process_out
 from pylvs.core.errors import EAFNOSUPPORT, EEXIST, EINVAL, ENOENT, ERANGE, ESRCH, IPVSError
 from pylvs.core.meta import PacketMeta, Verdict
 from pylvs.core.model import Dest, DestSpec, Service, ServiceKey, ServiceSpec, addr_len
@@ -78,7 +79,9 @@ class IPVS:
     def process(self, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
         """Process one packet at time ``now`` (seconds); the datapath's single entry point."""
         self.now = now
-        return _process(self, meta, now, rand32)
+        if meta.direction:  # Direction.OUT
+            return _process_out(self, meta, now)
+        return _process_in(self, meta, now, rand32)
 
     def account(self, conn: Conn, now: float, inpkts: int, inbytes: int,
                 outpkts: int = 0, outbytes: int = 0) -> bool:
