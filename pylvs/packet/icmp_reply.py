@@ -63,6 +63,8 @@ def icmp_error(
         return None
     if p.af != AF_INET and p.proto == IPPROTO_ICMPV6 and 0 <= p.icmp_type < 128:
         return None
+    if p.meta is None or not _unicast_source(p.af, p.meta.saddr, p.meta.daddr):
+        return None
     quoted = memoryview(frame)[l3 : p.end] if packet is None else memoryview(packet)
     if p.af == AF_INET:
         room = ICMP_MAX_ERROR_LEN - ipv4.IPV4_HLEN - ICMP_HLEN
@@ -91,6 +93,16 @@ def icmp_error(
         0, rand32() & 0xFFFFF, len(body), IPPROTO_ICMPV6, ipv6.DEFAULT_HOPLIMIT, src, dst
     )
     return reply_l2(frame, l3) + hdr + bytes(body)
+
+
+def _unicast_source(af: int, saddr: bytes, daddr: bytes) -> bool:
+    """True when an error may go to ``saddr``: a unicast host, for a unicast destination."""
+    if af == AF_INET:
+        return not (
+            saddr[0] == 0 or saddr[0] >= 224 or saddr == b"\xff\xff\xff\xff"
+            or daddr[0] >= 224 or daddr == b"\xff\xff\xff\xff"
+        )
+    return saddr != bytes(16) and saddr[0] != 0xFF
 
 
 def port_unreachable(frame: Buffer, p: Parsed, rand32: Rand32 = no_random) -> bytes | None:

@@ -26,6 +26,8 @@ NEXTHDR_DEST = 60
 MAX_EXT_HEADERS = 8
 
 _EIGHT_BYTE_UNITS = frozenset((NEXTHDR_HOP, NEXTHDR_ROUTING, NEXTHDR_DEST))
+# the headers ``walk_ext_headers`` steps over
+EXT_HEADERS = frozenset((*_EIGHT_BYTE_UNITS, NEXTHDR_AUTH, NEXTHDR_FRAGMENT))
 _HDR = struct.Struct("!IHBB16s16s")
 
 

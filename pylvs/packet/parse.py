@@ -33,6 +33,7 @@ from .l4 import PORT_PROTOCOLS, check_l4, csum_field_offset
 
 Buffer = bytes | bytearray | memoryview
 _IPV4 = struct.Struct("!BBHHHBBH4s4s")
+_IPV6 = struct.Struct("!IHBB16s16s")
 _PORTS = struct.Struct("!HH")
 _U16 = struct.Struct("!H")
 
@@ -191,33 +192,34 @@ def _parse_ipv4(frame: Buffer, p: Parsed, l3: int, n: int, verify: bool) -> Drop
 def _parse_ipv6(frame: Buffer, p: Parsed, l3: int, n: int) -> DropReason | None:
     if l3 + ipv6.IPV6_HLEN > n:
         return DropReason.TRUNCATED_IP
-    first = int.from_bytes(frame[l3 : l3 + 4], "big")
+    first, plen, nexthdr, hlim, saddr, daddr = _IPV6.unpack_from(frame, l3)
     if first >> 28 != 6:
         return DropReason.BAD_IP_VERSION
-    plen = (frame[l3 + 4] << 8) | frame[l3 + 5]
     if plen == 0:  # a jumbogram or nonsense: not forwarded
         return DropReason.BAD_IPV6_PAYLOAD_LENGTH
     end = l3 + ipv6.IPV6_HLEN + plen
     if end > n:
         return DropReason.TRUNCATED_IP
-    w = ipv6.walk_ext_headers(frame, l3 + ipv6.IPV6_HLEN, frame[l3 + 6], end)
-    if isinstance(w, DropReason):
-        return w
+    l4 = l3 + ipv6.IPV6_HLEN
+    if nexthdr in ipv6.EXT_HEADERS:
+        w = ipv6.walk_ext_headers(frame, l4, nexthdr, end)
+        if isinstance(w, DropReason):
+            return w
+        nexthdr = w.nexthdr
+        l4 = w.offset
+        p.is_fragment = w.is_fragment
+        p.frag_off = w.frag_off
+        p.more_frags = w.more_frags
+        p.frag_id = w.frag_id
     p.af = AF_INET6
     p.ip_len = ipv6.IPV6_HLEN + plen
-    p.ip_hlen = w.offset - l3
+    p.ip_hlen = l4 - l3
     p.tos = (first >> 20) & 0xFF
     p.flow_label = first & 0xFFFFF
-    p.ttl = frame[l3 + 7]
-    p.proto = w.nexthdr
-    p.is_fragment = w.is_fragment
-    p.frag_off = w.frag_off
-    p.more_frags = w.more_frags
-    p.frag_id = w.frag_id
-    p.l4_off = w.offset
-    saddr = bytes(frame[l3 + 8 : l3 + 24])
-    daddr = bytes(frame[l3 + 24 : l3 + 40])
-    return _parse_l4(frame, p, AF_INET6, w.nexthdr, saddr, daddr, w.offset, end)
+    p.ttl = hlim
+    p.proto = nexthdr
+    p.l4_off = l4
+    return _parse_l4(frame, p, AF_INET6, nexthdr, saddr, daddr, l4, end)
 
 
 def _parse_l4(
