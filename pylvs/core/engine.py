@@ -236,9 +236,7 @@ def process_in(
         conn = table.conns.get(key)
         if conn is None:
             return Verdict(Action.PASS, reason=RELATED_NO_CONN)
-        dest = conn.dest
-        if dest is not None and not dest.flags & D_AVAILABLE:
-            return Verdict(Action.DROP, reason=DEST_GONE, conn=conn)
+        # ip_vs_in_icmp forwards it even when the dest was removed (only stats stop)
         _in_stats(ipvs, conn, meta.length)
         return _forward(conn)
 
