@@ -212,3 +212,17 @@ def test_ipv6_nat_flow_and_persistence_by_prefix() -> None:
     (tpl,) = [x for x in views if x.cport == 0]
     assert tpl.af == 10 and tpl.caddr == bytes.fromhex("20010db8abcd00000000000000000000")
     assert sorted(x.caddr for x in views if x.cport) == [c1, c2]
+
+
+def test_tunnel_verdict_carries_the_tunnel_and_the_dest_family() -> None:
+    t = IPVS()
+    svc = t.add_service(ServiceSpec(addr=VIP, port=80, sched_name="rr"))
+    rs6 = bytes.fromhex("20010db8000000000000000000000171")
+    t.add_dest(svc.key, DestSpec(af=10, addr=rs6, port=80, conn_flags=FwdMethod.TUNNEL,
+                                 tun_type=1, tun_port=6080, tun_flags=1))
+    v = t.process(cin(40020, TCP_SYN), 0.0, rand32)
+    assert (v.action, v.fwd_method, v.daf, v.daddr, v.dport) == (
+        Action.FORWARD, FwdMethod.TUNNEL, 10, rs6, 80)
+    assert (v.tun_type, v.tun_port, v.tun_flags) == (1, 6080, 1)
+    (view,) = conn_views(t, 0.0)
+    assert (view.af, view.daf, view.daddr, view.state) == (2, 10, rs6, "SYN_RECV")
