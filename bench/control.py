@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -61,8 +62,15 @@ def _have_ipvsadm_cli() -> bool:
     return importlib.util.find_spec("pylvs.cli.ipvsadm") is not None
 
 
-def _ipvsadm(args: list[str], sock: str, stdin: str | None = None) -> tuple[float, str]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _ipvsadm(args: list[str], sock: str, stdin: str | None = None) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the pylvs-ipvsadm process, stdout)."""
     env = {**os.environ, "PYLVS_SOCKET": sock}
+    c0 = _children_cpu()
     t0 = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-m", "pylvs.cli.ipvsadm", *args], input=stdin, env=env,
@@ -71,7 +79,7 @@ def _ipvsadm(args: list[str], sock: str, stdin: str | None = None) -> tuple[floa
     elapsed = time.perf_counter() - t0
     if out.returncode != 0:
         raise SystemExit(f"pylvs-ipvsadm {' '.join(args)} failed: {out.stderr.strip()[:300]}")
-    return elapsed, out.stdout
+    return elapsed, _children_cpu() - c0, out.stdout
 
 
 class Daemon:
@@ -84,6 +92,12 @@ class Daemon:
              "--rules", str(tmp / f"{name}.rules"), "--log-level", "warning"],
         )
         _wait_ready(self.socket, self.proc)
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system) the daemon has used so far."""
+        with open(f"/proc/{self.proc.pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -108,16 +122,21 @@ def main() -> int:
     daemons: list[Daemon] = []
     try:
         daemons.append(Daemon(tmp, "api"))
-        client = Client(daemons[-1].socket)
-        t0 = time.perf_counter()
+        api = daemons[-1]
+        client = Client(api.socket)
+        w0, c0, d0 = time.perf_counter(), time.process_time(), api.cpu()
         results = client.apply(calls)
-        api_restore = time.perf_counter() - t0
+        api_restore = time.perf_counter() - w0
+        restore_cpu = (time.process_time() - c0, api.cpu() - d0)
         failed = sum(r is not None for r in results)
-        print(f"Client.apply:           {api_restore:6.2f} s  ({failed} failed calls)")
-        t0 = time.perf_counter()
+        print(f"Client.apply:           {api_restore:6.2f} s wall, CPU client "
+              f"{restore_cpu[0]:.2f} s + daemon {restore_cpu[1]:.2f} s ({failed} failed calls)")
+        w0, c0, d0 = time.perf_counter(), time.process_time(), api.cpu()
         views = client.list_services()
-        api_list = time.perf_counter() - t0
-        print(f"Client.list_services:   {api_list:6.2f} s  "
+        api_list = time.perf_counter() - w0
+        list_cpu = (time.process_time() - c0, api.cpu() - d0)
+        print(f"Client.list_services:   {api_list:6.2f} s wall, CPU client "
+              f"{list_cpu[0]:.2f} s + daemon {list_cpu[1]:.2f} s "
               f"({len(views)} services, {sum(len(v.dests) for v in views)} dests)")
         client.close()
         daemons.pop().stop()
@@ -129,11 +148,15 @@ def main() -> int:
         if _have_ipvsadm_cli():
             via = "pylvs-ipvsadm"
             daemons.append(Daemon(tmp, "cli"))  # a fresh, empty table for -R
-            sock = daemons[-1].socket
-            restore_s, _ = _ipvsadm(["-R"], sock, stdin=text)
-            print(f"pylvs-ipvsadm -R:       {restore_s:6.2f} s")
-            list_s, out = _ipvsadm(["-Ln"], sock)
-            print(f"pylvs-ipvsadm -Ln:      {list_s:6.2f} s  ({len(out.splitlines())} lines)")
+            cli = daemons[-1]
+            d0 = cli.cpu()
+            restore_s, ccpu, _ = _ipvsadm(["-R"], cli.socket, stdin=text)
+            print(f"pylvs-ipvsadm -R:       {restore_s:6.2f} s wall, CPU pylvs-ipvsadm "
+                  f"{ccpu:.2f} s + daemon {cli.cpu() - d0:.2f} s")
+            d0 = cli.cpu()
+            list_s, ccpu, out = _ipvsadm(["-Ln"], cli.socket)
+            print(f"pylvs-ipvsadm -Ln:      {list_s:6.2f} s wall, CPU pylvs-ipvsadm "
+                  f"{ccpu:.2f} s + daemon {cli.cpu() - d0:.2f} s ({len(out.splitlines())} lines)")
             expected_lines = 3 + opts.services + n_dests
             if len(out.splitlines()) != expected_lines:
                 raise SystemExit(f"-Ln printed {len(out.splitlines())} lines, "
@@ -143,6 +166,7 @@ def main() -> int:
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         print(f"restore_s={restore_s:.2f} list_s={list_s:.2f} via={via} "
               f"api_restore_s={api_restore:.2f} api_list_s={api_list:.2f} "
+              f"api_restore_cpu_s={sum(restore_cpu):.2f} api_list_cpu_s={sum(list_cpu):.2f} "
               f"services={opts.services} dests={n_dests}")
         return 0
     finally:
