@@ -100,3 +100,65 @@ def test_nat_rewrites_requests_and_replies_through_the_director() -> None:
     assert isinstance(dp, dict)
     assert dp["rx"] == svc["inpkts"] + svc["outpkts"]  # neighbour probes send the RS nothing
     assert dp["tx"] == dp["rx"] and dp["drops"] == 0 and dp["pass"] == 0
+
+
+NO_RESET = f"""
+import socket, struct, time
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+raw.settimeout(0.2)
+def tcp(sport, flags):
+    hdr = struct.pack("!HHIIBBHHH", sport, 80, 1, 1, 5 << 4, flags, 1024, 0, 0)
+    src = socket.inet_aton("{netlab.CIP}"); dst = socket.inet_aton("{netlab.VIP}")
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(hdr))
+    data = pseudo + hdr
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    s = (s & 0xFFFF) + (s >> 16); s = (s & 0xFFFF) + (s >> 16)
+    return hdr[:16] + struct.pack("!H", ~s & 0xFFFF) + hdr[18:]
+raw.sendto(tcp(45678, 0x10), ("{netlab.VIP}", 0))  # an ACK for no connection
+resets = 0
+deadline = time.monotonic() + 1.0
+while time.monotonic() < deadline:
+    try:
+        pkt = raw.recv(2048)
+    except socket.timeout:
+        continue
+    ihl = (pkt[0] & 15) * 4
+    sport, dport = struct.unpack("!HH", pkt[ihl:ihl + 4])
+    if pkt[12:16] == socket.inet_aton("{netlab.VIP}") and dport == 45678 and pkt[ihl + 13] & 4:
+        resets += 1
+print(resets)
+"""
+
+
+PING = f"""
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.settimeout(2)
+body = struct.pack("!BBHHH", 8, 0, 0, 77, 1) + b"pylvs!"
+c = sum(struct.unpack("!7H", body))
+c = (c & 0xFFFF) + (c >> 16); c = (c & 0xFFFF) + (c >> 16)
+s.sendto(body[:2] + struct.pack("!H", ~c & 0xFFFF) + body[4:], ("{netlab.VIP}", 0))
+while True:
+    pkt = s.recv(2048)
+    ihl = (pkt[0] & 15) * 4
+    if pkt[12:16] == socket.inet_aton("{netlab.VIP}") and pkt[ihl] == 0:
+        print("echo-reply")
+        break
+"""
+
+
+def test_director_owns_the_vip_but_never_resets_service_traffic() -> None:
+    with netlab.segment() as seg:
+        for name in netlab.RIPS:
+            netlab.start_http(seg, name, name)
+        director = _director(seg)
+        resets = seg.python("client", NO_RESET, timeout=30).strip()
+        ping = seg.python("client", PING, timeout=30).strip()
+        neigh = seg.run("client", "ip", "neigh", "show", netlab.VIP).stdout
+        result = _finish(director)
+    assert resets == "0"  # the kernel's copy was dropped: no RST for the stray ACK
+    assert ping == "echo-reply"  # the director still answers for its VIP
+    assert "02:00:00:00:00:02" in neigh  # ... and only it answers ARP (the director's MAC)
+    dp = result["datapath"]
+    assert isinstance(dp, dict)
+    assert dp["pass"] == 1 and dp["tx"] == 0  # core passed the ACK; nothing forwarded
