@@ -105,16 +105,20 @@ def test_tunnel_output_parses_and_carries_the_inner_packet(
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([c.frame for c in CASES]),
        st.lists(st.tuples(st.integers(0, 1600), st.integers(0, 255)), max_size=5),
-       st.integers(0, 1500))
+       st.integers(0, 1500), st.sampled_from([None, (-1, -1), (34, 16), (40, 6), (0, 70)]))
 def test_transforms_never_raise_on_mangled_frames(
-    seed: bytes, flips: list[tuple[int, int]], mtu: int
+    seed: bytes, flips: list[tuple[int, int]], mtu: int, offload: tuple[int, int] | None
 ) -> None:
     f = bytearray(seed)
     for pos, val in flips:
         if pos < len(f):
             f[pos] = val
     frame = bytes(f)
-    p = parse_frame(frame, verify_ip_checksum=False)
+    if offload is None:
+        p = parse_frame(frame, verify_ip_checksum=False)
+    else:
+        p = parse_frame(frame, verify_ip_checksum=False, csum_not_ready=True,
+                        csum_start=offload[0], csum_offset=offload[1])
     if isinstance(p, DropReason):
         return
     a = b"\x01\x02\x03\x04" if p.af == AF_INET else b"\x20\x01" + b"\0" * 14
