@@ -9,6 +9,11 @@ updated here, all driven by the ``now`` passed in.
 ICMP errors (``meta.related``) carry the quoted packet's tuple; the entry is
 found by that tuple reversed (the quoted packet travelled the other way),
 counted, and never changes state or creates an entry.
+
+SCTP is handled without its state machine (PacketMeta has no chunk types):
+any SCTP packet of a service opens an entry, as with ``sloppy_sctp``, and an
+entry lives ``SCTP_TIMEOUT`` seconds after its last packet, listed as
+ESTABLISHED.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from pylvs.core.conn import (
     set_active,
     unpack_key,
 )
-from pylvs.core.constants import AF_INET, IPPROTO_TCP, IPPROTO_UDP, SvcFlag
+from pylvs.core.constants import AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag
 from pylvs.core.meta import (
     TCP_ACK,
     TCP_FIN,
@@ -79,6 +84,10 @@ ICMP_NO_DEST = "icmp-no-dest"  # DROP: ICMP error for a service without destinat
 DEST_GONE = "dest-unavailable"  # DROP: the entry's destination was removed
 NOT_OURS = "no-reply-conn"  # PASS (REJECT with nat_icmp_send): reply matching no NAT entry
 RELATED_NO_CONN = "icmp-no-conn"  # PASS: ICMP error about no known entry
+UNSUPPORTED = "unsupported-protocol"  # PASS: IPVS handles only TCP, UDP and SCTP
+
+_HANDLED = frozenset({IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP})
+SCTP_TIMEOUT = 900  # the kernel's SCTP ESTABLISHED timeout
 
 
 def process(ipvs: IPVS, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
@@ -231,6 +240,8 @@ def process_in(
     """Process a packet from a client to a virtual service (or an ICMP error from one)."""
     table = ipvs.conns
     protocol = meta.protocol
+    if protocol not in _HANDLED:
+        return Verdict(Action.PASS, reason=UNSUPPORTED)
     if meta.related:
         key = pack_key(meta.af, protocol, meta.daddr, meta.dport, meta.saddr, meta.sport)
         conn = table.conns.get(key)
@@ -332,6 +343,8 @@ def _deliver_in(ipvs: IPVS, conn: Conn, meta: PacketMeta, now: float) -> Verdict
             conn.timeout = TCP_TIMEOUTS[new]
     elif protocol == IPPROTO_UDP:
         conn.timeout = ipvs.timeouts.udp
+    else:  # SCTP, without its state machine (see the module notes)
+        conn.timeout = SCTP_TIMEOUT
     cflags = conn.flags
     verdict = Verdict(_FORWARD, cflags & 7, dest.af, dest.addr, conn.dport, b"", 0,
                       dest.tun_type, dest.tun_port, dest.tun_flags, "", conn)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP
+from pylvs.core.constants import IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
 from pylvs.core.meta import TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN
 
 
@@ -140,6 +140,8 @@ def state_name(protocol: int, state: int) -> str:
         return TCP_STATE_NAMES[state] if 0 <= state < len(TCP_STATE_NAMES) else "ERR!"
     if protocol == IPPROTO_UDP:
         return "UDP"
+    if protocol == IPPROTO_SCTP:
+        return "ESTABLISHED"  # SCTP entries are kept without their state machine
     if protocol == 0:
         return "NONE"
     return "ERR!"

@@ -226,3 +226,16 @@ def test_tunnel_verdict_carries_the_tunnel_and_the_dest_family() -> None:
     assert (v.tun_type, v.tun_port, v.tun_flags) == (1, 6080, 1)
     (view,) = conn_views(t, 0.0)
     assert (view.af, view.daf, view.daddr, view.state) == (2, 10, rs6, "SYN_RECV")
+
+
+def test_other_protocols_pass_and_sctp_is_balanced_without_states() -> None:
+    t = IPVS()
+    svc = t.add_service(ServiceSpec(fwmark=5, sched_name="rr"))
+    t.add_dest(svc.key, DestSpec(addr=RS1, port=0, conn_flags=FwdMethod.DROUTE))
+    gre = PacketMeta(2, 47, CIP, VIP, 0, 0, 0, 100, Direction.IN, 5)
+    assert t.process(gre, 0.0, rand32).reason == "unsupported-protocol"
+    sctp = PacketMeta(2, 132, CIP, VIP, 3000, 3868, 0, 100, Direction.IN, 5)
+    v = t.process(sctp, 0.0, rand32)
+    assert (v.action, v.daddr, v.dport) == (Action.FORWARD, RS1, 3868)
+    assert states(t, 0.0) == [("ESTABLISHED", 900)]
+    assert t.process(sctp, 100.0, rand32).conn is v.conn
