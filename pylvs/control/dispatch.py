@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from pylvs.core.views import conn_views, service_view, service_views
 from pylvs.ipvsadm.messages import kernel_message
 
 Call = tuple[str, tuple[Any, ...]]
+log = logging.getLogger("pylvsd")
 SYNC_UNAVAILABLE = "the connection synchronisation daemon is not available in this version"
 
 
@@ -186,6 +188,9 @@ class Session:
             return wire.encode_error(exc.errno, exc.message)
         except BatchError as exc:
             return wire.encode_error(exc.errno, str(exc))
+        except Exception as exc:  # a bug must not cost the client its answer
+            log.exception("request failed unexpectedly")
+            return wire.encode_error(errno.EIO, f"internal error: {exc.__class__.__name__}")
 
     def _execute(self, op: str, args: tuple[Any, ...]) -> wire.JSON:
         if op == "stage":

@@ -406,7 +406,7 @@ def decode_request(line: bytes) -> tuple[str, tuple[Any, ...]]:
         raise WireError(errno.EMSGSIZE, f"request larger than {MAX_REQUEST_BYTES} bytes")
     try:
         msg = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise _bad(f"not JSON ({exc.__class__.__name__})") from None
     if not isinstance(msg, dict):
         raise _bad("not a JSON object")

@@ -306,6 +306,8 @@ def test_the_well_formed_base_request_is_accepted() -> None:
         (_add_service_line(extra=1), errno.EINVAL),
         (b'{"v":1,"op":"apply","args":[[["list_services",[null]]]]}\n', errno.EINVAL),
         (b"\xff\xfe\n", errno.EINVAL),
+        (b"[" * 200_000 + b"\n", errno.EINVAL),
+        (b'{"v":1,"op":"flush","args":[],"n":' + b"9" * 5000 + b"}\n", errno.EINVAL),
     ],
 )
 def test_malformed_requests_get_error_replies(line: bytes, err: int) -> None:
@@ -339,3 +341,19 @@ def test_wire_carries_addresses_as_text() -> None:
     assert msg["v"] == 1
     assert msg["op"] == "add_service"
     assert "198.18.0.150" in msg["args"][0]
+
+
+def test_an_unexpected_failure_is_an_eio_reply_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c, ipvs = _with_service()
+
+    def broken() -> None:
+        raise TypeError("bug")
+
+    monkeypatch.setattr(ipvs, "flush", broken)
+    with pytest.raises(ControlError) as exc:
+        c.flush()
+    assert exc.value.errno == errno.EIO
+    assert "internal error" in exc.value.message
+    assert len(c.list_services()) == 1  # and the next request is served
