@@ -7,7 +7,6 @@ validation and errors as the real daemon.
 
 from __future__ import annotations
 
-import copy
 import errno
 import logging
 from collections.abc import Callable
@@ -42,13 +41,13 @@ def apply_call(ipvs: IPVS, op: str, args: tuple[Any, ...]) -> None:
     getattr(ipvs, op)(*args)
 
 
-def check_batch(ipvs: IPVS, calls: list[Call], replace: bool) -> None:
-    """Raise BatchError if ``calls`` would not all succeed; ``ipvs`` is left untouched.
+def check_batch(calls: list[Call]) -> None:
+    """Raise BatchError unless every call succeeds, in order, on an empty table.
 
-    The calls are tried on a scratch copy of the table (empty when ``replace``),
-    so the real table is changed only by a batch known to succeed.
+    The calls run on a scratch table, so a real table is replaced only by a
+    batch known to succeed.
     """
-    scratch = IPVS() if replace else _scratch_copy(ipvs)
+    scratch = IPVS()
     for i, (op, args) in enumerate(calls):
         try:
             apply_call(scratch, op, args)
@@ -59,21 +58,10 @@ def check_batch(ipvs: IPVS, calls: list[Call], replace: bool) -> None:
             raise BatchError(i, exc.errno, message) from None
 
 
-def _scratch_copy(ipvs: IPVS) -> IPVS:
-    scratch = IPVS()
-    scratch.timeouts = copy.copy(ipvs.timeouts)
-    for svc in ipvs.services.values():
-        scratch.add_service(svc.spec())
-        for d in reversed(svc.dests):
-            scratch.add_dest(svc.key, d.spec())
-    return scratch
-
-
-def apply_batch(ipvs: IPVS, calls: list[Call], replace: bool) -> None:
-    """All or nothing: check ``calls``, then (after a flush when ``replace``) apply them."""
-    check_batch(ipvs, calls, replace)
-    if replace:
-        ipvs.flush()
+def replace_table(ipvs: IPVS, calls: list[Call]) -> None:
+    """All or nothing: check ``calls``, then flush ``ipvs`` and apply them."""
+    check_batch(calls)
+    ipvs.flush()
     for op, args in calls:
         apply_call(ipvs, op, args)
 
@@ -198,7 +186,7 @@ class Session:
             return len(self.staged)
         if op == "restore":
             calls, self.staged = self.staged + args[0], []
-            apply_batch(self.dispatcher.ipvs, calls, replace=True)
+            replace_table(self.dispatcher.ipvs, calls)
             self.dispatcher.changed()
             return None
         return self.dispatcher.execute(op, args)

@@ -7,7 +7,7 @@ import os
 import tempfile
 from typing import Any
 
-from pylvs.control.dispatch import BatchError, apply_batch
+from pylvs.control.dispatch import BatchError, replace_table
 from pylvs.core.ipvs import IPVS
 from pylvs.core.views import ServiceView
 from pylvs.ipvsadm import RulesError, format_save, parse_rules
@@ -65,7 +65,7 @@ def restore_into(ipvs: IPVS, path: str) -> int:
     text = read_rules_text(path)
     calls = parse_rules_text(path, text)
     try:
-        apply_batch(ipvs, calls, replace=True)
+        replace_table(ipvs, calls)
     except BatchError as exc:
         raise RulesFileError(path, exc.message, line_of_call(text, exc.index)) from None
     return len(calls)
