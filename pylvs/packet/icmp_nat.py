@@ -36,7 +36,9 @@ def nat_icmp_out(
 
     Outer source := ``vaddr``; in the quoted packet (client -> RIP:rport) the
     destination becomes ``vaddr``:``vport``; checksums as for ``nat_icmp_in``.
-    Routed through: TTL and MTU checked as for ``nat_out``.
+    Routed through: TTL and MTU checked as for ``nat_out``. IPv6 too, although
+    Linux 6.1 drops such ICMPv6 errors unless the NIC validated them: it checks
+    their checksum without the pseudo-header (recorded in the oracle golden file).
     """
     refused = routed_refusal(frame, p, mtu, rand32, reply_saddr)
     if refused is not None:

@@ -5,6 +5,12 @@
 Linux 6.1 director and every frame it sent out was captured. Fields the kernel
 fills at random (IP IDs of ICMP errors and non-DF tunnel headers, ICMPv6 flow
 labels) are read back from the captured frame and handed in as ``rand32``.
+
+``nat6_icmp_out`` is recorded but not compared: Linux 6.1 drops an ICMPv6 error
+from a NAT real server about a known connection (handle_response_icmp checks the
+ICMPv6 checksum without the IPv6 pseudo-header, so it fails unless the NIC had
+validated it; the same message about an unknown connection is forwarded). The
+Python path rewrites it like its IPv4 counterpart (see test_packet_fixtures).
 """
 
 from __future__ import annotations
