@@ -169,7 +169,7 @@ class _Parser:
         self.resolver = resolver
         self.prog = prog
         self.sched_flags_arg: str | None = None
-        self.tun_flag_given = False
+        self.protocol = 0  # of the service option read so far (names ports for -r)
 
     def set_option(self, c: Command, name: str) -> None:
         if name in c.options:
@@ -230,6 +230,7 @@ class _Parser:
         if key in ("t", "u", "sctp-service"):
             self.set_option(c, "service-address")
             svc.protocol = {"t": IPPROTO_TCP, "u": IPPROTO_UDP}.get(key, IPPROTO_SCTP)
+            self.protocol = svc.protocol
             hp = parse_host_port(value or "", svc.protocol, self.resolver)
             if hp is None:
                 raise fail("illegal virtual server address[:port] specified")
@@ -243,7 +244,7 @@ class _Parser:
                 raise fail(f"invalid fwmark value `{value}' specified")
             svc.fwmark = mark
             svc.af = AF_INET
-            svc.protocol = IPPROTO_TCP
+            svc.protocol = self.protocol = IPPROTO_TCP
             svc.netmask = 0xFFFFFFFF
         elif key == "s":
             self.set_option(c, "scheduler")
@@ -263,7 +264,7 @@ class _Parser:
             self.netmask(svc, value or "")
         elif key == "r":
             self.set_option(c, "real-server")
-            hp = parse_host_port(value or "", svc.protocol, self.resolver)
+            hp = parse_host_port(value or "", self.protocol, self.resolver)
             if hp is None:
                 raise fail("illegal real server address[:port] specified")
             dest.af, dest.addr = hp.af, hp.addr

@@ -112,6 +112,9 @@ def test_scenario_matches_ipvsadm(name: str) -> None:
         rc = main(step.argv, client=client, stdin=io.StringIO(step.stdin), stdout=out,
                   stderr=err, resolver=resolver, prog="ipvsadm")
         where = f"{name}: ipvsadm {' '.join(step.argv)}"
+        if step.stderr == "Segmentation fault\n":  # ipvsadm 1.31 crashes on "-b ,"
+            assert rc != 0 and out.getvalue() == "", where
+            continue
         assert err.getvalue() == step.stderr, where
         assert out.getvalue() == step.stdout, where
         assert rc == step.rc, where

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Write fuzz.sh: random ipvsadm command lines (fixed seed) for a differential check.
+
+The lines mix valid and invalid commands, options and values so that the
+order of ipvsadm's checks and their messages are exercised; regen.sh runs them
+in the oracle (fuzz.out) and the golden test replays them through pylvs-ipvsadm.
+Sync-daemon starts and -R/-h are left out (their behaviour differs on purpose
+or needs stdin).   python3 tests/golden/ipvsadm/make_fuzz.py > tests/golden/ipvsadm/fuzz.sh
+"""
+
+import random
+import shlex
+
+SEED = 20261125
+COUNT = 600
+
+COMMANDS = ["-A", "-E", "-D", "-C", "-a", "-e", "-d", "-L", "-l", "-Z", "-S", "--set",
+            "--stop-daemon foo", "--start-daemon bar", "-Ln", "-Lnc", "-Sn", "-At", "-au"]
+HOSTS = ["198.18.0.150:80", "198.18.0.151:80", "198.18.0.150:0", "198.18.0.150",
+         "[2001:db8::1]:80", "[2001:db8::2]:53", "2001:db8::3", "localhost:http",
+         "127.0.0.1:8080", "10.1:80", "198.18.0.150:http", "198.18.0.150:99999", "80",
+         "bad.invalid:80", "[2001:db8::1]", "198.18.0.150:", "300.1.1.1:80"]
+SERVERS = ["198.18.0.171", "198.18.0.172:8080", "198.18.0.173:80", "[2001:db8::10]:80",
+           "[2001:db8::11]", "localhost", "224.0.0.1", "0.0.0.0", "198.18.0.174:http",
+           "198.18.0.175:0", "x.invalid"]
+VALUES = {
+    "-s": ["rr", "wrr", "sh", "mh", "wlc", "lc", "nosuch", "-p"],
+    "-p": [None, "30", "0", "2678400", "2678401", "abc", "-5"],
+    "-M": ["255.255.255.0", "24", "64", "129", "0", "localhost", "1.2.3"],
+    "-f": ["1", "2", "0", "4294967295", "-1", "abc", "7"],
+    "-w": ["0", "1", "5", "-1", "2147483647", "2147483648", "x"],
+    "-x": ["0", "10", "-1", "100"],
+    "-y": ["0", "20", "5", "z"],
+    "-b": ["flag-1", "sh-port", "mh-fallback,mh-port", "bogus", "flag-2,flag-3", ",",
+           "sh-fallback"],
+    "--pe": ["sip", "nosuch"],
+    "--tun-type": ["ipip", "gue", "gre", "vxlan"],
+    "--tun-port": ["6080", "0", "65536", "x"],
+    "--syncid": ["0", "255", "256"],
+    "--mcast-interface": ["eth0"],
+    "--mcast-port": ["8848", "0"],
+    "--mcast-ttl": ["1", "256"],
+    "--mcast-group": ["224.0.0.81", "198.18.0.1", "ff02::1"],
+    "--sync-maxlen": ["1472", "70000"],
+}
+FLAGS = ["-g", "-i", "-m", "-n", "-c", "-6", "-o", "--timeout", "--daemon", "--stats",
+         "--rate", "--thresholds", "--persistent-conn", "--nosort", "--sort", "--exact", "-X",
+         "--tun-info", "--tun-nocsum", "--tun-csum", "--tun-remcsum", "--foo", "-q"]
+
+
+def option(rng: random.Random) -> list[str]:
+    roll = rng.random()
+    if roll < 0.3:
+        return [rng.choice(["-t", "-u", "--sctp-service"]), rng.choice(HOSTS)]
+    if roll < 0.45:
+        return ["-r", rng.choice(SERVERS)]
+    if roll < 0.8:
+        name = rng.choice(list(VALUES))
+        value = rng.choice(VALUES[name])
+        if value is None:
+            return [name]
+        if name.startswith("--") and rng.random() < 0.2:
+            return [f"{name}={value}"]
+        return [name, value]
+    return [rng.choice(FLAGS)]
+
+
+def line(rng: random.Random) -> list[str]:
+    words = rng.choice(COMMANDS).split()
+    if words[0] in ("-At", "-au"):
+        words.append(rng.choice(HOSTS))
+    if words[0] == "--set":
+        count = rng.choice([2, 3, 3, 4])
+        words += [rng.choice(["1", "0", "900", "x", "2678401"]) for _ in range(count)]
+    for _ in range(rng.choice([0, 1, 2, 2, 3, 3, 4, 5])):
+        words += option(rng)
+    if rng.random() < 0.05:
+        words.append("extra")
+    return words
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    print(f"# Random command lines (make_fuzz.py, seed {SEED}): ipvsadm's checks, their order")
+    print("# and messages, and the table they leave behind (listed every 50 lines).")
+    for i in range(COUNT):
+        print("run ipvsadm " + " ".join(shlex.quote(w) for w in line(rng)))
+        if i % 50 == 49:
+            print("run ipvsadm -Ln")
+            print("run ipvsadm -S -n")
+    print("run ipvsadm -L")
+
+
+if __name__ == "__main__":
+    main()
