@@ -126,7 +126,8 @@ class Daemon:
             self.datapath = built
             self.datapath_kind = str(getattr(built, "kind", kind))
             built.start()
-        except (datapath.DatapathError, OSError) as exc:
+        except Exception as exc:  # whatever the datapath raises, refuse with its reason
+            log.debug("datapath start failed", exc_info=True)
             raise StartupError(f"cannot start the {kind} datapath on "
                                f"{', '.join(interfaces)}: {exc}") from None
         log.info("datapath %s on %s", self.datapath_kind, ", ".join(interfaces))

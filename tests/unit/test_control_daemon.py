@@ -28,7 +28,7 @@ class FakeDatapath:
     def start(self) -> None:
         self.events.append("start")
         if "bad0" in self.interfaces:
-            raise FakeDatapathError("no such interface bad0")
+            raise LookupError("no interface named 'bad0'")  # not only DatapathError
 
     def stop(self) -> None:
         self.events.append("stop")
