@@ -225,3 +225,24 @@ def test_stop_never_signals_a_stranger_named_by_a_stale_pidfile(tmp_path: Path) 
     finally:
         stranger.kill()
         stranger.wait()
+
+
+def test_sighup_reloads_the_rules_file_all_or_nothing(rules_daemon: Pylvsd, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.write_text("-A -t 198.18.0.160:80 -s rr\n-A -t 198.18.0.161:80 -s nosuch\n")
+    rules_daemon.proc.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
+    for _ in range(100):
+        if "table unchanged" in rules_daemon.log_text():
+            break
+        time.sleep(0.05)
+    assert f"{rules}:2:" in rules_daemon.log_text()
+    with rules_daemon.client() as c:
+        assert len(c.list_services()) == 2  # the start-up table, untouched
+    rules.write_text("-A -t 198.18.0.160:80 -s rr\n")
+    rules_daemon.proc.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
+    for _ in range(100):
+        if "reloaded 1 rule(s)" in rules_daemon.log_text():
+            break
+        time.sleep(0.05)
+    with rules_daemon.client() as c:
+        assert [v.addr for v in c.list_services()] == [bytes([198, 18, 0, 160])]

@@ -152,6 +152,7 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._on_signal, sig)
+        loop.add_signal_handler(signal.SIGHUP, self.reload)
         try:
             self._build_datapath(loop)
             try:
@@ -167,6 +168,16 @@ class Daemon:
                 await timers
         finally:
             await self.shutdown()
+
+    def reload(self) -> None:
+        """SIGHUP: replace the table by the rules file, all or nothing (errors are logged)."""
+        try:
+            n = restore_into(self.ipvs, self.rules_path)
+        except RulesFileError as exc:
+            log.error("SIGHUP: rules not reloaded, table unchanged: %s", exc)
+            return
+        self._table_changed()
+        log.info("SIGHUP: reloaded %d rule(s) from %s", n, self.rules_path)
 
     def _on_signal(self, sig: int) -> None:
         log.info("%s: shutting down", signal.Signals(sig).name)
