@@ -76,7 +76,7 @@ class Daemon:
         self.socket_path: str = opts.socket or default_socket_path()
         self.rules_path: str = opts.rules
         self.ipvs = IPVS()
-        self.started = time.time()
+        self.started = time.monotonic()
         self.datapath: Datapath | None = None
         self.datapath_kind = "none"
         self.dispatcher = Dispatcher(
@@ -87,12 +87,15 @@ class Daemon:
 
     def _table_changed(self) -> None:
         if self.datapath is not None:
-            self.datapath.table_changed()
+            try:
+                self.datapath.table_changed()
+            except Exception:  # the change is made; the datapath must not undo the reply
+                log.exception("datapath failed to take the table change")
 
     def _status(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "pid": os.getpid(),
-            "uptime": round(time.time() - self.started, 1),
+            "uptime": round(time.monotonic() - self.started, 1),
             "socket": self.socket_path,
             "rules": self.rules_path,
             "datapath": self.datapath_kind,
