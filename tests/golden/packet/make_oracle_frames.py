@@ -74,6 +74,12 @@ CASES: list[tuple[str, str, Ether]] = [
     ("tun_tcp_ce_df", "cl", cl4(ttl=64, tos=0xBB, flags="DF") / TCP(sport=40006, dport=443, **SYN)),
     ("tun_tcp_ect0", "cl", cl4(ttl=20, tos=0x2A) / TCP(sport=40007, dport=443, **SYN)),
     ("tun_udp_v6dest", "cl", cl4(ttl=64, tos=0x10, flags="DF") / UDP(sport=40030, dport=444) / PAY),
+    ("tun_gre", "cl", cl4(ttl=64, tos=0xBB, flags="DF") / TCP(sport=40040, dport=445, **SYN)),
+    ("tun_gre_csum", "cl", cl4(ttl=64, flags="DF") / UDP(sport=40041, dport=446) / PAY),
+    ("tun_gue", "cl", cl4(ttl=64, flags="DF") / TCP(sport=40042, dport=447, **SYN)),
+    ("tun_gue_csum", "cl", cl4(ttl=64) / UDP(sport=40043, dport=448) / PAY),
+    ("tun6_gre", "cl", cl6(hlim=64) / TCP(sport=40044, dport=445, **SYN)),
+    ("tun6_gue_csum", "cl", cl6(hlim=64) / UDP(sport=40045, dport=448) / PAY),
     ("noport_tcp", "cl", cl4(ttl=64, flags="DF") / TCP(sport=40008, dport=81, **SYN) / PAY),
     ("noport_udp", "cl", cl4(ttl=64) / UDP(sport=40009, dport=82) / PAY),
     ("dr_mtu_df", "cl", cl4(ttl=64, flags="DF") / TCP(sport=40010, dport=90, **SYN)
@@ -136,6 +142,18 @@ A -A -t 198.18.0.150:8080 -s rr; A -a -t 198.18.0.150:8080 -r 198.19.0.173:80 -m
 A -A -u 198.18.0.150:53 -s rr;   A -a -u 198.18.0.150:53 -r 198.19.0.173:5353 -m
 A -A -t 198.18.0.150:443 -s rr;  A -a -t 198.18.0.150:443 -r 198.19.0.172:443 -i
 A -A -u 198.18.0.150:444 -s rr;  A -a -u 198.18.0.150:444 -r [2001:db8:1::172]:444 -i
+A -A -t 198.18.0.150:445 -s rr
+A -a -t 198.18.0.150:445 -r 198.19.0.172:445 -i --tun-type gre --tun-nocsum
+A -A -u 198.18.0.150:446 -s rr
+A -a -u 198.18.0.150:446 -r 198.19.0.172:446 -i --tun-type gre --tun-csum
+A -A -t 198.18.0.150:447 -s rr
+A -a -t 198.18.0.150:447 -r 198.19.0.172:447 -i --tun-type gue --tun-port 6080 --tun-nocsum
+A -A -u 198.18.0.150:448 -s rr
+A -a -u 198.18.0.150:448 -r 198.19.0.172:448 -i --tun-type gue --tun-port 6080 --tun-csum
+A -A -t [2001:db8::150]:445 -s rr
+A -a -t [2001:db8::150]:445 -r [2001:db8:1::172]:445 -i --tun-type gre
+A -A -u [2001:db8::150]:448 -s rr
+A -a -u [2001:db8::150]:448 -r [2001:db8:1::172]:448 -i --tun-type gue --tun-port 6080 --tun-csum
 A -A -t 198.18.0.150:81 -s rr
 A -A -u 198.18.0.150:82 -s rr
 A -A -t 198.18.0.150:90 -s rr;   A -a -t 198.18.0.150:90 -r 198.19.0.174:90 -g
