@@ -35,7 +35,7 @@ class DaemonUnavailable(Exception):
 
 
 class Client:
-    """Talks to one pylvsd over its control socket (or any other transport)."""
+    """Talks to one pylvsd over its control socket (or any other transport); one per thread."""
 
     def __init__(self, path: str | None = None, *, transport: Transport | None = None) -> None:
         self.path = path or default_socket_path()

@@ -100,10 +100,8 @@ class ControlServer:
                     line += b"\n"  # last request of a client that closed its side
                 writer.write(session.handle_line(line))
                 await writer.drain()
-        except (ConnectionError, BrokenPipeError):
-            pass
-        except asyncio.CancelledError:
-            pass
+        except (ConnectionError, asyncio.CancelledError):
+            pass  # the client went away, or the daemon is stopping
         except Exception:  # never let one client take the daemon down
             log.exception("unexpected error while serving a client")
         finally:
