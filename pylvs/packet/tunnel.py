@@ -22,6 +22,8 @@ IPV4_MIN_MTU = 68
 GUE_HLEN = 4
 GRE_HLEN = 4
 GRE_CSUM = 0x8000
+_F_CSUM = int(TunFlag.CSUM)  # plain ints: IntFlag arithmetic is slow on the hot path
+_F_REMCSUM = int(TunFlag.REMCSUM)
 # the local port range udp_flow_src_port draws GUE source ports from (Linux default)
 EPHEMERAL_LOW = 32768
 EPHEMERAL_HIGH = 60999
@@ -40,7 +42,7 @@ def tunnel_overhead(daf: int, tun_type: int = TunType.IPIP, tun_flags: int = 0) 
     if tun_type == TunType.GUE:
         n += 8 + GUE_HLEN
     elif tun_type == TunType.GRE:
-        n += GRE_HLEN + (4 if tun_flags & TunFlag.CSUM else 0)
+        n += GRE_HLEN + (4 if tun_flags & _F_CSUM else 0)
     return n
 
 
@@ -85,7 +87,7 @@ def tun_encap(
     remote checksum offload is refused (checksums are always completed here).
     """
     if tun_type not in (TunType.IPIP, TunType.GUE, TunType.GRE) or (
-        tun_flags & TunFlag.REMCSUM
+        tun_flags & _F_REMCSUM
     ):
         return Refusal(DropReason.UNSUPPORTED_TUNNEL)
     inner = forwarded_copy(frame, p, rand32)
@@ -131,7 +133,7 @@ def _gue(
     seg = bytearray(struct.pack("!HHHH", sport, tun_port, ulen, 0))
     seg += bytes((0, inner_proto, 0, 0))  # version 0, C 0, hlen 0, proto, flags 0
     seg += inner
-    if tun_flags & TunFlag.CSUM:
+    if tun_flags & _F_CSUM:
         c = checksum(seg, pseudo_sum(saddr, daddr, IPPROTO_UDP, ulen)) or 0xFFFF
         seg[6] = c >> 8
         seg[7] = c & 0xFF
@@ -140,7 +142,7 @@ def _gue(
 
 def _gre(p: Parsed, inner: bytearray, tun_flags: int) -> bytearray:
     etype = ETH_P_IP if p.af == AF_INET else ETH_P_IPV6
-    if tun_flags & TunFlag.CSUM:
+    if tun_flags & _F_CSUM:
         seg = bytearray(struct.pack("!HHHH", GRE_CSUM, etype, 0, 0)) + inner
         c = checksum(seg)
         seg[4] = c >> 8
