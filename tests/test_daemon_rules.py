@@ -143,6 +143,9 @@ def test_service_status_shows_the_table(rules_daemon: Pylvsd, tmp_path: Path) ->
     assert "IP Virtual Server version 1.2.1 (size=4096)" in done.stdout
     assert "TCP  198.18.0.150:80 rr" in done.stdout
     assert "-> 198.18.0.172:80" in done.stdout
+    top = pylvs(tmp_path, "status")  # the top-level alias
+    assert top.returncode == 0, top.stderr
+    assert top.stdout.splitlines()[2:] == done.stdout.splitlines()[2:]  # all but pid/uptime
 
 
 def test_director_start_status_stop_and_service_restart(tmp_path: Path) -> None:

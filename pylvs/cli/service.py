@@ -47,6 +47,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             p.add_argument("--wait", type=float, default=60.0, metavar="S",
                            help="seconds to wait for stop and start (default 60)")
         p.set_defaults(func=func)
+    status = subparsers.add_parser(
+        "status", help="the director daemon and its table (same as `service status`)"
+    )
+    director.add_target_options(status)
+    status.set_defaults(func=_status)
 
 
 def _err(message: str) -> None:
