@@ -1,16 +1,18 @@
 """Replay the real kernel's scheduler choices (tests/golden/sched/) through IPVS + schedulers.
 
-The golden file was made by tests/golden/sched/oracle_sched.py in the oracle VM
-(Linux 6.1, live packets): every step that changed the service, every new
-connection with the real server the kernel chose, and the final connection
-counters. Each scenario is rebuilt here from those lines alone; the counters
+The golden files were made by tests/golden/sched/oracle_sched.py in the oracle
+VM (Linux 6.1, and 6.12 which adds twos; live packets): every step that changed
+the service, every new connection with the real server the kernel chose, and
+the final connection counters. Each scenario is rebuilt here from those lines alone; the counters
 are kept as the kernel keeps them (a ``syn`` connection is active, a ``fin``
 one inactive; OVERLOAD is set when a binding reaches the upper threshold).
 """
 
 from __future__ import annotations
 
+import random
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +23,9 @@ from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta
 from pylvs.core.model import Dest, DestSpec, Service, ServiceSpec
 
-GOLDEN = Path(__file__).parents[1] / "golden" / "sched" / "oracle_sched.out"
+GOLDEN_DIR = Path(__file__).parents[1] / "golden" / "sched"
+GOLDEN = GOLDEN_DIR / "oracle_sched.out"
+GOLDEN_612 = GOLDEN_DIR / "oracle_sched_6.12.out"
 VIP = socket.inet_aton("198.18.0.100")
 FLAG_BITS = {
     "sh-fallback": SvcFlag.SCHED1,
@@ -40,10 +44,10 @@ class Scenario:
     steps: list[str] = field(default_factory=list)
 
 
-def load_scenarios() -> list[Scenario]:
-    """The scenarios of the golden file, in file order."""
+def load_scenarios(path: Path = GOLDEN) -> list[Scenario]:
+    """The scenarios of a golden file, in file order."""
     scenarios: list[Scenario] = []
-    for line in GOLDEN.read_text().splitlines():
+    for line in path.read_text().splitlines():
         if line.startswith("# scenario "):
             scenarios.append(Scenario(line.split()[2], ""))
         elif line.startswith("svc "):
@@ -75,7 +79,9 @@ def _bind(dest: Dest, kind: str) -> None:
         dest.flags |= DestFlag.OVERLOAD
 
 
-def replay(sc: Scenario) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+def replay(
+    sc: Scenario, rand32: Callable[[], int] = lambda: 0
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """Run a scenario; return (step, expected, got) for every choice and every counter."""
     head = _kv(sc.header.split())
     fwmark = int(head["fwmark"])
@@ -134,7 +140,7 @@ def replay(sc: Scenario) -> tuple[list[tuple[str, str, str]], list[tuple[str, st
             )
             now += 0.01
             assert svc.scheduler is not None
-            dest = svc.scheduler.schedule(svc, pkt, now, lambda: 0)
+            dest = svc.scheduler.schedule(svc, pkt, now, rand32)
             got = "-" if dest is None else names[dest.addr]
             choices.append((step, expected, got))
             if dest is not None:
@@ -155,6 +161,9 @@ def replay(sc: Scenario) -> tuple[list[tuple[str, str, str]], list[tuple[str, st
 
 
 SCENARIOS = load_scenarios()
+SCENARIOS_612 = load_scenarios(GOLDEN_612)
+EXACT_612 = [sc for sc in SCENARIOS_612 if not sc.name.startswith("twos-")]
+TWOS_612 = [sc for sc in SCENARIOS_612 if sc.name.startswith("twos-")]
 
 
 def test_golden_file_covers_every_kernel_scheduler() -> None:
@@ -172,3 +181,37 @@ def test_replay_matches_kernel_choices(sc: Scenario) -> None:
     assert not wrong, f"{len(wrong)} of {len(choices)} choices differ, first: {wrong[:3]}"
     wrong_counts = [c for c in counts if c[1] != c[2]]
     assert not wrong_counts, wrong_counts
+
+
+@pytest.mark.parametrize("sc", EXACT_612, ids=[sc.name for sc in EXACT_612])
+def test_replay_matches_kernel_6_12_choices(sc: Scenario) -> None:
+    choices, counts = replay(sc)
+    wrong = [(step, got) for step, expected, got in choices if expected != got]
+    assert not wrong, f"{len(wrong)} of {len(choices)} choices differ, first: {wrong[:3]}"
+    assert all(c[1] == c[2] for c in counts), counts
+
+
+def test_golden_6_12_has_twos_scenarios() -> None:
+    assert [sc.name for sc in TWOS_612] == ["twos-filter", "twos-spread"]
+
+
+def _count(text: str) -> int:
+    return int(_kv(text.split())["inact"])
+
+
+@pytest.mark.parametrize("sc", TWOS_612, ids=[sc.name for sc in TWOS_612])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_twos_spreads_like_the_kernel(sc: Scenario, seed: int) -> None:
+    """Random choices cannot match one by one: the final loads must, within 3 connections.
+
+    Replay's own consistency check (every choice usable) is in the counters:
+    weight 0 (Z) ends empty and X, overloaded after one connection, holds one.
+    """
+    rng = random.Random(seed)
+    choices, counts = replay(sc, lambda: rng.getrandbits(32))
+    assert all(got != "-" for _, _, got in choices)
+    for step, expected, got in counts:
+        assert abs(_count(expected) - _count(got)) <= 3, (step, got)
+    names = {step.split()[1]: _count(got) for step, _, got in counts}
+    if sc.name == "twos-filter":
+        assert names["Z"] == 0 and names["X"] <= 1

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Scheduler choices of the real IPVS under live traffic (run inside the oracle VM).
 
-Usage (host): /work/shared/oracle/run.sh -q tests/golden/sched/oracle_sched.py > sched.out
+Usage (host), Linux 6.1 and the 6.12 backports kernel (which has twos):
+  /work/shared/oracle/run.sh -q tests/golden/sched/oracle_sched.py > oracle_sched.out
+  ORACLE_BUILD=/var/tmp/ipvs-oracle-bpo /work/shared/oracle/run.sh -q \
+      tests/golden/sched/oracle_sched.py > oracle_sched_6.12.out
 
 Every scenario builds one fresh service, then sends hand-made TCP packets from
 the director itself (raw socket, LOCAL_OUT, where IPVS schedules local
@@ -451,6 +454,29 @@ def lblcr_basic(s):
         s.send("syn", dst=d)
 
 
+def twos_filter(s):
+    s.add("X", 5, x=1)
+    s.add("Z", 0)
+    s.add("A", 1)
+    s.add("B", 2)
+    s.send("fin", 40)
+
+
+def twos_spread(s):
+    s.add("A", 1)
+    s.add("B", 3)
+    s.add("C", 6)
+    s.send("fin", 300)
+
+
+def have_twos():
+    probe = ["ipvsadm", "-A", "-t", f"{VIP}:1", "-s", "twos"]
+    if subprocess.run(probe, capture_output=True).returncode:
+        return False
+    sh("ipvsadm", "-D", "-t", f"{VIP}:1")
+    return True
+
+
 def main():
     sh("ip", "link", "add", "sched0", "type", "dummy")
     sh("ip", "link", "set", "sched0", "up")
@@ -482,6 +508,9 @@ def main():
     run("mh-fallback", mh_fallback, "mh", "mh-fallback")
     run("lblc-basic", lblc_basic, "lblc", fwmark=8)
     run("lblcr-basic", lblcr_basic, "lblcr", fwmark=9)
+    if have_twos():  # Linux 6.5+ only; random, so tests check its properties
+        run("twos-filter", twos_filter, "twos")
+        run("twos-spread", twos_spread, "twos")
 
 
 main()
