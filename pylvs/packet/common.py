@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pylvs.core.constants import AF_INET, IPPROTO_UDP
+from pylvs.core.constants import AF_INET, IPPROTO_SCTP, IPPROTO_UDP
 
 from . import ipv4, ipv6
 from .checksum import Buffer, complete_partial, replace16
@@ -10,6 +10,7 @@ from .drop import DropReason
 from .icmp_reply import time_exceeded, too_big
 from .parse import Parsed
 from .result import Rand32, Refusal
+from .sctp import set_sctp_checksum
 
 
 def forwarded_copy(frame: Buffer, p: Parsed, rand32: Rand32) -> bytearray | Refusal:
@@ -21,7 +22,9 @@ def forwarded_copy(frame: Buffer, p: Parsed, rand32: Rand32) -> bytearray | Refu
     if p.ttl <= 1:
         return Refusal(DropReason.TTL_EXCEEDED, time_exceeded(frame, p, rand32))
     pkt = bytearray(frame[p.l3_off : p.end])
-    if p.csum_not_ready:
+    if p.csum_not_ready and p.proto == IPPROTO_SCTP:
+        set_sctp_checksum(pkt, p.l4_off - p.l3_off)
+    elif p.csum_not_ready:
         err = complete_partial(
             pkt, p.csum_start - p.l3_off, p.csum_offset, p.proto == IPPROTO_UDP
         )

@@ -14,12 +14,17 @@ UDP_CSUM_OFF = 6
 PORT_PROTOCOLS = frozenset((IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP))
 
 
+SCTP_CSUM_OFF = 8
+
+
 def csum_field_offset(proto: int) -> int:
-    """Offset of the Internet checksum inside the L4 header, or -1 (SCTP uses CRC32c)."""
+    """Offset of the checksum inside the L4 header (SCTP: its CRC32c), or -1."""
     if proto == IPPROTO_TCP:
         return TCP_CSUM_OFF
     if proto == IPPROTO_UDP:
         return UDP_CSUM_OFF
+    if proto == IPPROTO_SCTP:
+        return SCTP_CSUM_OFF
     return -1
 
 

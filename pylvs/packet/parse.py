@@ -108,8 +108,9 @@ def parse_frame(
 ) -> Parsed | DropReason:
     """Parse one Ethernet frame; ``csum_*`` describe a checksum left for offload.
 
-    With ``csum_not_ready`` and no ``csum_start`` the TCP/UDP checksum field of the
-    packet is assumed (the usual CHECKSUM_PARTIAL layout).
+    With ``csum_not_ready`` and no ``csum_start`` the L4 checksum field of the
+    packet is assumed (the usual CHECKSUM_PARTIAL layout for TCP/UDP; SCTP's
+    CRC32c is then recomputed whole).
     """
     n = len(frame)
     if n < ETH_HLEN:
@@ -143,14 +144,16 @@ def parse_frame(
     meta.direction = direction
     meta.fwmark = fwmark
     if csum_not_ready:
-        p.csum_not_ready = True
         if csum_start < 0:
-            field = csum_field_offset(p.proto)
-            if field < 0 or not p.has_l4:
-                return DropReason.BAD_CSUM_OFFLOAD
+            # no location given: the L4 protocol's own checksum field; a protocol
+            # without one offloaded (ICMP, a later fragment) has nothing pending
+            field = csum_field_offset(p.proto) if p.has_l4 else -1
+            if field < 0:
+                return p
             csum_start, csum_offset = p.l4_off, field
         if csum_start < p.l3_off or csum_offset < 0 or csum_start + csum_offset + 2 > p.end:
             return DropReason.BAD_CSUM_OFFLOAD
+        p.csum_not_ready = True
         p.csum_start = csum_start
         p.csum_offset = csum_offset
     return p

@@ -16,7 +16,7 @@ def _table() -> tuple[int, ...]:
 
 
 _TABLE = _table()
-SCTP_CSUM_OFF = 8
+SCTP_CSUM_OFF = 8  # the CRC32c field in the SCTP common header
 
 
 def crc32c(data: bytes | bytearray | memoryview) -> int:

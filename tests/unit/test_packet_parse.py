@@ -170,7 +170,10 @@ def test_checksum_offload_location() -> None:
     bad = parse_frame(f, csum_not_ready=True, csum_start=34, csum_offset=100)
     assert bad is DropReason.BAD_CSUM_OFFLOAD
     icmp = bytes(L2 / IP(src=CIP, dst=VIP) / ICMP(type=8))
-    assert parse_frame(icmp, csum_not_ready=True) is DropReason.BAD_CSUM_OFFLOAD
+    q = parsed(icmp, csum_not_ready=True)  # ICMP is checksummed in software: nothing pending
+    assert not q.csum_not_ready
+    sctp = parsed(bytes(L2 / IP(src=CIP, dst=VIP) / SCTP(sport=1, dport=2)), csum_not_ready=True)
+    assert (sctp.csum_not_ready, sctp.csum_start, sctp.csum_offset) == (True, 34, 8)
 
 
 def test_ip_checksum_check_can_be_skipped() -> None:
