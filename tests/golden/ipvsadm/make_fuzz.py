@@ -6,10 +6,12 @@ order of ipvsadm's checks and their messages are exercised; regen.sh runs them
 in the oracle (fuzz.out) and the golden test replays them through pylvs-ipvsadm.
 Sync-daemon starts and -R/-h are left out (their behaviour differs on purpose
 or needs stdin).   python3 tests/golden/ipvsadm/make_fuzz.py > tests/golden/ipvsadm/fuzz.sh
+"make_fuzz.py valid > fuzz-valid.sh" writes mostly well-formed table commands instead.
 """
 
 import random
 import shlex
+import sys
 
 SEED = 20261125
 COUNT = 600
@@ -79,7 +81,73 @@ def line(rng: random.Random) -> list[str]:
     return words
 
 
+SERVICES = ["-t 198.18.0.150:80", "-t 198.18.0.151:80", "-u 198.18.0.150:53",
+            "--sctp-service 198.18.0.150:3868", "-t [2001:db8::1]:80", "-u [2001:db8::1]:53",
+            "-f 1", "-f 2 -6", "-t localhost:http", "-t 198.18.0.150:0"]
+REALS = ["198.18.0.171", "198.18.0.172:8080", "198.18.0.173:80", "[2001:db8::10]:80",
+         "[2001:db8::11]:8080", "localhost:http", "198.18.0.174:0"]
+LISTINGS = ["-Ln", "-L", "-Ln --stats", "-Ln --rate --exact", "-Ln --thresholds",
+            "-Ln --persistent-conn", "-Ln --tun-info", "-S", "-S -n", "-Lnc", "-L --timeout"]
+
+
+def valid_line(rng: random.Random) -> list[str]:
+    """A mostly well-formed table command on a few services and servers."""
+    cmd = rng.choice(["-A", "-A", "-E", "-D", "-a", "-a", "-a", "-e", "-e", "-d", "-Z", "-C",
+                      "--set", "-L"])
+    if cmd == "-C" and rng.random() < 0.7:
+        cmd = "-A"
+    words = [cmd]
+    if cmd == "--set":
+        return words + [rng.choice(["0", "1", "60", "900"]) for _ in range(3)]
+    if cmd == "-L":
+        words = rng.choice(LISTINGS).split()
+        if rng.random() < 0.3 and "-S" not in words and "-Lnc" not in words \
+                and "--timeout" not in words:
+            words += rng.choice(SERVICES).split()
+        return words
+    if cmd != "-C":
+        words += rng.choice(SERVICES).split()
+    if cmd in ("-A", "-E"):
+        if rng.random() < 0.7:
+            words += ["-s", rng.choice(["rr", "wrr", "lc", "wlc", "sh", "mh", "sed", "nq",
+                                        "dh", "fo", "ovf", "lblc", "lblcr"])]
+        if rng.random() < 0.4:
+            words += ["-p"] + ([rng.choice(["30", "300", "1"])] if rng.random() < 0.7 else [])
+            if rng.random() < 0.3:
+                words += ["-M", rng.choice(["255.255.255.0", "64", "96"])]
+            if rng.random() < 0.2:
+                words += ["--pe", "sip"]
+        if rng.random() < 0.2:
+            words += ["-o"]
+        if rng.random() < 0.2:
+            words += ["-b", rng.choice(["flag-1", "flag-2,flag-3", "sh-port", "mh-port"])]
+    elif cmd in ("-a", "-e", "-d"):
+        words += ["-r", rng.choice(REALS)]
+        if cmd != "-d":
+            method = rng.choice(["", "-g", "-m", "-m", "-i"])
+            if method:
+                words.append(method)
+            if method == "-i" and rng.random() < 0.5:
+                words += rng.choice([["--tun-type", "gue", "--tun-port", "6080", "--tun-csum"],
+                                     ["--tun-type", "gre", "--tun-remcsum"],
+                                     ["--tun-type", "gre", "--tun-csum"], ["--tun-type", "ipip"]])
+            if rng.random() < 0.6:
+                words += ["-w", rng.choice(["0", "1", "3", "100"])]
+            if rng.random() < 0.3:
+                words += ["-x", rng.choice(["0", "50", "100"]), "-y", rng.choice(["0", "10", "60"])]
+    return words
+
+
 def main() -> None:
+    if sys.argv[1:] == ["valid"]:
+        rng = random.Random(SEED + 1)
+        print(f"# Random well-formed command lines (make_fuzz.py valid, seed {SEED + 1}): table")
+        print("# semantics, kernel errors and every listing format along the way.")
+        for _ in range(COUNT):
+            print("run ipvsadm " + " ".join(shlex.quote(w) for w in valid_line(rng)))
+        print("run ipvsadm -Ln")
+        print("run ipvsadm -S")
+        return
     rng = random.Random(SEED)
     print(f"# Random command lines (make_fuzz.py, seed {SEED}): ipvsadm's checks, their order")
     print("# and messages, and the table they leave behind (listed every 50 lines).")
