@@ -107,11 +107,11 @@ def main() -> None:
         parse_frame(memoryview(buf)[:n])
 
     now = 1000.0
-    t_new = timed(syns, lambda b, n: handler.handle(b, n, 0, 1, now))
-    t_est = timed(acks, lambda b, n: handler.handle(b, n, 0, 1, now))
+    t_new = timed(syns, lambda b, n: handler.handle(memoryview(b)[:n], 0, 1, now))
+    t_est = timed(acks, lambda b, n: handler.handle(memoryview(b)[:n], 0, 1, now))
     t_parse = timed(acks, parse_only)
     handler2, ipvs2 = build([0])
-    timed(syns, lambda b, n: handler2.handle(b, n, 0, 1, now))
+    timed(syns, lambda b, n: handler2.handle(memoryview(b)[:n], 0, 1, now))
 
     def parse_process(buf: bytearray, n: int) -> None:
         p = parse_frame(memoryview(buf)[:n])

@@ -1,4 +1,4 @@
-"""The per-frame hot path: parse, ask core, act; and the batched socket drain."""
+"""The per-frame hot path: parse, ask core, act; and the batched drain of a socket or ring."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from pylvs.core.meta import Direction
 from pylvs.datapath.afpacket import (
     ANC_BUFSIZE,
     PACKET_OUTGOING,
+    TP_STATUS_COPY,
     TP_STATUS_CSUMNOTREADY,
+    TP_STATUS_USER,
+    TPACKET2_HDR,
+    RxRing,
     parse_auxdata,
 )
 from pylvs.datapath.counters import Counters
@@ -22,6 +26,7 @@ from pylvs.packet.parse import parse_frame
 IN = int(Direction.IN)
 OUT = int(Direction.OUT)
 MAX_ERRORS_LOGGED = 10  # then only the internal-error counter grows
+KERNEL_OWNED = bytes(4)  # TP_STATUS_KERNEL: hand a ring slot back
 
 
 class FrameHandler:
@@ -41,11 +46,10 @@ class FrameHandler:
         """The VIP addresses (both families), to tell client packets from NAT replies."""
         self.vips = addrs
 
-    def handle(self, buf: bytearray, n: int, status: int, ifindex: int, now: float) -> None:
-        """One received frame of ``n`` bytes at the start of ``buf``."""
+    def handle(self, frame: memoryview, status: int, ifindex: int, now: float) -> None:
+        """One received frame; ``status`` holds its TP_STATUS bits (checksum state)."""
         counters = self.counters
         counters.rx += 1
-        frame = memoryview(buf)[:n]
         p = parse_frame(frame, csum_not_ready=bool(status & TP_STATUS_CSUMNOTREADY))
         if isinstance(p, DropReason):
             counters.drop(p.value)
@@ -59,29 +63,61 @@ class FrameHandler:
         verdict = self.ipvs.process(meta, now, self.rand32)
         self.forwarder.apply(verdict, meta, frame, p, ifindex, now)
 
-    def drain(self, sock: socket.socket, ifindex: int, buf: bytearray, batch: int,
-              now: float) -> int:
-        """Handle up to ``batch`` frames waiting on ``sock``; how many were read."""
-        bufs = [memoryview(buf)]
-        recv = sock.recvmsg_into
-        handle = self.handle
-        got = 0
-        for _ in range(batch):
+    def _handle_safely(self, frame: memoryview, status: int, ifindex: int, now: float) -> None:
+        try:
+            self.handle(frame, status, ifindex, now)
+        except Exception:
+            self.counters.drop("internal-error")
+            if self.log is not None and self._errors_logged < MAX_ERRORS_LOGGED:
+                self._errors_logged += 1
+                self.log.exception("frame handling failed")
+
+    def _recv_one(self, sock: socket.socket, buf: bytearray) -> tuple[int, int] | None:
+        """One frame from the socket queue into ``buf``: (length, status), None when empty."""
+        while True:
             try:
-                n, anc, _flags, addr = recv(bufs, ANC_BUFSIZE)
+                n, anc, _flags, addr = sock.recvmsg_into([buf], ANC_BUFSIZE)
             except (BlockingIOError, InterruptedError):
-                break
+                return None
             except OSError:
                 self.counters.drop("rx-error")
+                return None
+            if addr[2] != PACKET_OUTGOING:
+                return n, parse_auxdata(anc) if anc else 0
+
+    def drain(self, sock: socket.socket, ifindex: int, buf: bytearray, batch: int,
+              now: float) -> int:
+        """Handle up to ``batch`` frames waiting in ``sock``'s queue; how many were read."""
+        view = memoryview(buf)
+        got = 0
+        for _ in range(batch):
+            one = self._recv_one(sock, buf)
+            if one is None:
                 break
             got += 1
-            if addr[2] == PACKET_OUTGOING:
-                continue
-            try:
-                handle(buf, n, parse_auxdata(anc) if anc else 0, ifindex, now)
-            except Exception:
-                self.counters.drop("internal-error")
-                if self.log is not None and self._errors_logged < MAX_ERRORS_LOGGED:
-                    self._errors_logged += 1
-                    self.log.exception("frame handling failed")
+            self._handle_safely(view[: one[0]], one[1], ifindex, now)
+        return got
+
+    def drain_ring(self, ring: RxRing, sock: socket.socket, ifindex: int, buf: bytearray,
+                   batch: int, now: float) -> int:
+        """Handle up to ``batch`` frames from ``ring`` (in order); how many were taken."""
+        mem, view, size, frames = ring.map, ring.view, ring.frame_size, ring.frames
+        unpack = TPACKET2_HDR.unpack_from
+        got = 0
+        for _ in range(batch):
+            off = ring.head * size
+            status, _len, snaplen, mac, _net = unpack(mem, off)
+            if not status & TP_STATUS_USER:
+                break
+            if status & TP_STATUS_COPY:
+                one = self._recv_one(sock, buf)
+                if one is not None:
+                    self._handle_safely(memoryview(buf)[: one[0]], one[1], ifindex, now)
+                else:
+                    self.counters.drop("ring-copy-lost")
+            else:
+                self._handle_safely(view[off + mac : off + mac + snaplen], status, ifindex, now)
+            mem[off : off + 4] = KERNEL_OWNED
+            ring.head = (ring.head + 1) % frames
+            got += 1
         return got

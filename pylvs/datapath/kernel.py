@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyroute2 import IPRoute  # type: ignore[import-untyped]
-from pyroute2.netlink.exceptions import NetlinkError  # type: ignore[import-untyped]
 
 from pylvs.core.constants import AF_INET6
 
@@ -26,6 +25,10 @@ NUD_VALID = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_NOARP | NUD_
 
 DISCARD_PORT = 9  # a probe datagram to it makes the kernel resolve the neighbour
 NTF_USE = 0x01  # neighbour flag: "use" the entry, which starts resolution
+
+
+class NetlinkFailure(OSError):
+    """A netlink query or update failed (the text says how)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,21 @@ class KernelNet:
         self._mtus.clear()
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-        return self._pool.submit(fn, *args, **kw).result()
+        """Run ``fn`` in the netlink thread; its failure comes back as a fresh NetlinkFailure.
+
+        pyroute2 keeps its exceptions; one raised through the caller's frames
+        would keep those frames (and the packet buffers they hold) alive.
+        """
+        def run() -> tuple[Any, str | None]:
+            try:
+                return fn(*args, **kw), None
+            except Exception as exc:
+                return None, f"{type(exc).__name__}: {exc}"
+
+        result, error = self._pool.submit(run).result()
+        if error is not None:
+            raise NetlinkFailure(error)
+        return result
 
     def close(self) -> None:
         """Release the netlink and probe sockets and the helper thread."""
@@ -96,7 +113,7 @@ class KernelNet:
                     raise LookupError(f"no interface named {name!r}")
                 index = int(found[0])
             msg = self._call(self.ipr.link, "get", index=index)[0]
-        except NetlinkError as exc:
+        except NetlinkFailure as exc:
             raise LookupError(f"no interface {name or index!r}: {exc}") from exc
         addr = msg.get_attr("IFLA_ADDRESS") or "00:00:00:00:00:00"
         mtu = int(msg.get_attr("IFLA_MTU") or 0)
@@ -107,7 +124,7 @@ class KernelNet:
         dst = socket.inet_ntop(af, addr)
         try:
             msg = self._call(self.ipr.route, "get", dst=dst)[0]
-        except NetlinkError:
+        except NetlinkFailure:
             return None
         oif = msg.get_attr("RTA_OIF")
         if oif is None or msg.get_attr("RTA_VIA") is not None:  # no IPv6 next hop for IPv4
@@ -130,7 +147,7 @@ class KernelNet:
         try:
             msg = self._call(self.ipr.neigh, "get", dst=socket.inet_ntop(af, addr),
                              ifindex=ifindex)[0]
-        except NetlinkError:
+        except NetlinkFailure:
             return None, 0
         state = int(msg["state"])
         lladdr = msg.get_attr("NDA_LLADDR")
@@ -149,7 +166,7 @@ class KernelNet:
             self._call(self.ipr.neigh, "replace", dst=socket.inet_ntop(af, addr),
                        ifindex=ifindex, flags=NTF_USE, state=NUD_INCOMPLETE)
             return
-        except (NetlinkError, OSError):
+        except OSError:
             pass
         if af == AF_INET6:
             if self._probe6 is None:

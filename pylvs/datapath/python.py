@@ -1,7 +1,8 @@
 """The Python datapath: AF_PACKET sockets on the asyncio loop, core's verdicts applied.
 
-Per wakeup each socket is drained in a batch (``recvmsg_into`` a reused
-buffer); per frame: parse, ``IPVS.process``, rewrite in place, send. The
+Per wakeup each interface's PACKET_RX_RING (or, without one, its socket
+queue through ``recvmsg_into`` a reused buffer) is drained in a batch; per
+frame: parse, ``IPVS.process``, rewrite, send. The
 socket filter and the nftables table are rebuilt from the table whenever the
 rules change.
 """
@@ -39,6 +40,7 @@ class _Rx:
     name: str
     ifindex: int
     sock: socket.socket
+    ring: afpacket.RxRing | None = None
 
 
 class PythonDatapath:
@@ -47,7 +49,8 @@ class PythonDatapath:
     kind = "python"
 
     def __init__(self, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractEventLoop,
-                 log: logging.Logger, nft: NftTable | None = None) -> None:
+                 log: logging.Logger, nft: NftTable | None = None,
+                 use_ring: bool = True) -> None:
         if not interfaces:
             raise ValueError("the python datapath needs at least one interface")
         self.ipvs = ipvs
@@ -55,6 +58,7 @@ class PythonDatapath:
         self.loop = loop
         self.log = log
         self.nft = nft if nft is not None else NftTable(self.interfaces)
+        self.use_ring = use_ring  # PACKET_RX_RING (else recvmsg per frame)
         self.stats = Counters()
         self.net: KernelNet | None = None
         self.rx: list[_Rx] = []
@@ -89,9 +93,9 @@ class PythonDatapath:
             prog, self.exact_filter = bpf.build_filter(self.spec)
             self.nft.apply(self.spec)
             for name in self.interfaces:
-                index = net.link(name=name).index
-                sock = afpacket.open_rx(name, prog)
-                self.rx.append(_Rx(name, index, sock))
+                link = net.link(name=name)
+                sock, ring = afpacket.open_rx(name, prog, mtu=link.mtu, ring=self.use_ring)
+                self.rx.append(_Rx(name, link.index, sock, ring))
                 self.loop.add_reader(sock.fileno(), self._on_readable, self.rx[-1])
         except BaseException:
             self.stop()
@@ -107,6 +111,9 @@ class PythonDatapath:
             self._queue_timer = None
         for rx in self.rx:
             self.loop.remove_reader(rx.sock.fileno())
+            if rx.ring is not None and not rx.ring.close():
+                self.log.warning("%s: a frame of the receive ring is still referenced;"
+                                 " it is unmapped when released", rx.name)
             rx.sock.close()
         self.rx.clear()
         for sock in self.tx.values():
@@ -198,7 +205,10 @@ class PythonDatapath:
         handler = self.handler
         if handler is None:
             return
-        handler.drain(rx.sock, rx.ifindex, self._buf, BATCH, time.monotonic())
+        if rx.ring is not None:
+            handler.drain_ring(rx.ring, rx.sock, rx.ifindex, self._buf, BATCH, time.monotonic())
+        else:
+            handler.drain(rx.sock, rx.ifindex, self._buf, BATCH, time.monotonic())
 
     def _arm_queue_timer(self) -> None:
         if self._queue_timer is None and self.running:

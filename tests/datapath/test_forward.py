@@ -66,7 +66,7 @@ class Rig:
         raw = bytes(pkt)
         buf = bytearray(2048)
         buf[: len(raw)] = raw
-        self.handler.handle(buf, len(raw), status, ifindex, now)
+        self.handler.handle(memoryview(buf)[: len(raw)], status, ifindex, now)
 
     def dest_stats(self) -> tuple[int, int, int]:
         d = self.ipvs.get_service(self.svc.key()).dests[0].stats.counters()
@@ -209,7 +209,7 @@ def test_truncated_frame_is_dropped_under_the_parser_reason() -> None:
     rig = Rig()
     raw = bytes(client())[:30]
     buf = bytearray(raw)
-    rig.handler.handle(buf, len(raw), 0, IN_IF, 1.0)
+    rig.handler.handle(memoryview(buf), 0, IN_IF, 1.0)
     assert rig.sent == []
     assert list(rig.counters.drops) == ["truncated-ip"]
 

@@ -57,6 +57,7 @@ def _director(seg: netlab.Segment, *extra: str) -> subprocess.Popen[bytes]:
 def _finish(proc: subprocess.Popen[bytes]) -> dict[str, object]:
     out, err = proc.communicate(b"", timeout=30)
     assert proc.returncode == 0, err.decode()[-2000:]
+    assert "still referenced" not in err.decode()  # the receive ring was unmapped cleanly
     result: dict[str, object] = json.loads(out.decode().strip().splitlines()[-1])
     return result
 
