@@ -122,6 +122,11 @@ def test_service_restore_is_all_or_nothing(rules_daemon: Pylvsd, tmp_path: Path)
     assert "nothing changed" in done.stderr
     with rules_daemon.client() as c:
         assert _saved(c) == before
+    done = pylvs(tmp_path, "service", "restore", "--rules", str(tmp_path / "typo"))
+    assert done.returncode == 1
+    assert "no such rules file" in done.stderr
+    with rules_daemon.client() as c:
+        assert _saved(c) == before
     garbage = tmp_path / "garbage"
     garbage.write_text("-A -t 198.18.0.160:80 -s rr\nhello world\n")
     done = pylvs(tmp_path, "service", "restore", "--rules", str(garbage))

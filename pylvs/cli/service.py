@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
@@ -81,6 +82,9 @@ def _save(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     with Client(args.socket) as client:
         path = _rules_path(args, client)
+        if not os.path.exists(path):  # unlike at start-up: restoring "nothing" would flush
+            _err(f"{path}: no such rules file; nothing changed")
+            return 1
         try:
             text = read_rules_text(path)
             calls = parse_rules_text(path, text)
