@@ -246,6 +246,14 @@ def test_sighup_reloads_the_rules_file_all_or_nothing(rules_daemon: Pylvsd, tmp_
     assert f"{rules}:2:" in rules_daemon.log_text()
     with rules_daemon.client() as c:
         assert len(c.list_services()) == 2  # the start-up table, untouched
+    rules.unlink()
+    rules_daemon.proc.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
+    for _ in range(100):
+        if "does not exist; table unchanged" in rules_daemon.log_text():
+            break
+        time.sleep(0.05)
+    with rules_daemon.client() as c:
+        assert len(c.list_services()) == 2
     rules.write_text("-A -t 198.18.0.160:80 -s rr\n")
     rules_daemon.proc.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
     for _ in range(100):

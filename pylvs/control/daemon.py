@@ -174,6 +174,9 @@ class Daemon:
 
     def reload(self) -> None:
         """SIGHUP: replace the table by the rules file, all or nothing (errors are logged)."""
+        if not os.path.exists(self.rules_path):  # a missing file would flush everything
+            log.error("SIGHUP: %s does not exist; table unchanged", self.rules_path)
+            return
         try:
             n = restore_into(self.ipvs, self.rules_path)
         except RulesFileError as exc:
