@@ -142,7 +142,7 @@ class Runner:
 
         for _, words in restore_lines(self.stdin.read()):
             try:
-                c = parse_command(words, self.resolver, self.prog)
+                c = parse_command(words, self.resolver, self.prog, restore=True)
                 if c.cmd == "R":
                     raise try_help(self.prog)
             except UsageError as exc:

@@ -164,8 +164,9 @@ class Command:
 
 
 class _Parser:
-    def __init__(self, argv: list[str], resolver: Resolver, prog: str) -> None:
+    def __init__(self, argv: list[str], resolver: Resolver, prog: str, restore: bool) -> None:
         self.argv = argv
+        self.restore = restore
         self.resolver = resolver
         self.prog = prog
         self.sched_flags_arg: str | None = None
@@ -240,6 +241,10 @@ class _Parser:
         elif key == "f":
             self.set_option(c, "service-address")
             mark = c_number(value or "", 1, UINT32_MAX)
+            if mark is None and self.restore:
+                # -S prints marks of 2^31 and above as negative numbers (C's %d)
+                negative = c_number(value or "", -(1 << 31), -1)
+                mark = None if negative is None else negative + (1 << 32)
             if mark is None:
                 raise fail(f"invalid fwmark value `{value}' specified")
             svc.fwmark = mark
@@ -470,12 +475,17 @@ def _inet_pton4(text: str) -> bytes | None:
     return bytes(values)
 
 
-def parse_command(argv: list[str], resolver: Resolver, prog: str = "ipvsadm") -> Command:
+def parse_command(
+    argv: list[str], resolver: Resolver, prog: str = "ipvsadm", *, restore: bool = False
+) -> Command:
     """Parse and validate one ipvsadm command line (without the program name).
 
     Raises :class:`UsageError` with ipvsadm's text and exit status. An empty
-    command line is ``-L`` (list with names resolved), as in ipvsadm.
+    command line is ``-L`` (list with names resolved), as in ipvsadm. With
+    ``restore`` (lines of ``-R`` and rules files) ``-f`` also takes the negative
+    numbers ``-S`` prints for marks of 2^31 and above, so every table round-trips
+    (ipvsadm 1.31 itself refuses them).
     """
     if not argv:
         return Command("L")
-    return _Parser(argv, resolver, prog).parse()
+    return _Parser(argv, resolver, prog, restore).parse()

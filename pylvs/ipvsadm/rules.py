@@ -45,7 +45,7 @@ def parse_rules(text: str, resolver: Resolver | None = None) -> list[tuple[str, 
     calls: list[tuple[str, tuple[Any, ...]]] = []
     for lineno, words in restore_lines(text):
         try:
-            command: Command = parse_command(words, resolver)
+            command: Command = parse_command(words, resolver, restore=True)
         except UsageError as exc:
             raise RulesError(lineno, exc.text.strip() or "bad line") from None
         call = command.call() if command.cmd in TABLE_COMMANDS else None
