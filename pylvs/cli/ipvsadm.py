@@ -188,12 +188,18 @@ def main(
         return exc.status
     runner = Runner(client or Client(), stdin or sys.stdin, out, err, resolver, prog)
     try:
-        return runner.run(command)
+        status = runner.run(command)
+        out.flush()
+        return status
     except DaemonUnavailable as exc:
         err.write(f"{exc}\n")
         return 2
-    finally:
-        out.flush()
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): quiet, as ipvsadm
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":
