@@ -9,6 +9,7 @@ request dispatch, no socket); regenerate the outputs with
 from __future__ import annotations
 
 import io
+import ipaddress
 import re
 import shlex
 from dataclasses import dataclass
@@ -38,13 +39,20 @@ class Step:
     rc: int
 
 
-def oracle_resolver() -> StaticResolver:
-    """Name look-ups as in the oracle VM: its /etc/hosts (no DNS), the usual services file."""
+def oracle_resolver(script: str = "") -> StaticResolver:
+    """Name look-ups as in the oracle VM: its /etc/hosts (no DNS) plus the lines a scenario
+    appends to it (``echo 'ADDR NAME' >> /etc/hosts``), and the usual services file."""
     lo4, lo6 = bytes([127, 0, 0, 1]), bytes(15) + b"\x01"
-    return StaticResolver(
+    resolver = StaticResolver(
         hosts={"localhost": lo4}, names={lo4: "localhost", lo6: "localhost"},
         fallback=SystemResolver(),
     )
+    for addr, name in re.findall(r"^echo '(\S+) (\S+)' >> /etc/hosts$", script, flags=re.M):
+        packed = ipaddress.ip_address(addr).packed
+        resolver.names.setdefault(packed, name)
+        if len(packed) == 4:
+            resolver.hosts[name] = packed
+    return resolver
 
 
 def scenario_names() -> list[str]:
@@ -106,7 +114,7 @@ def test_scenario_matches_ipvsadm(name: str) -> None:
     if missing:
         pytest.skip(f"schedulers not in pylvs.core yet: {', '.join(missing)}")
     client = Client(transport=InProcess(IPVS()))
-    resolver = oracle_resolver()
+    resolver = oracle_resolver((GOLDEN_DIR / f"{name}.sh").read_text())
     for step in load(name):
         out, err = io.StringIO(), io.StringIO()
         rc = main(step.argv, client=client, stdin=io.StringIO(step.stdin), stdout=out,
