@@ -107,6 +107,9 @@ def main() -> int:
         status = sh(lab, "director", "pylvs", "director", "status")
         counters = [ln.strip() for ln in status.splitlines() if "rx=" in ln]
         print("datapath counters:", counters[0] if counters else "(not reported)")
+        found = dict(re.findall(r"(\w+)=(\d+)", counters[0])) if counters else {}
+        if int(found.get("wakeups", 0)):
+            print(f"frames per wakeup: {int(found['rx']) / int(found['wakeups']):.1f}")
         ratio = via / direct if direct else 0.0
         print(f"ratio_vs_direct={ratio:.2f} via_rps={via:.0f} direct_rps={direct:.0f}")
         return 0

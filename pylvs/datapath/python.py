@@ -136,7 +136,7 @@ class PythonDatapath:
         self.loop.call_soon(self._rebuild)
 
     def counters(self) -> dict[str, int]:
-        """rx, tx, pass, queued, drops and ``drop.<reason>`` counts."""
+        """rx, tx, pass, queued, wakeups, drops and ``drop.<reason>`` counts."""
         return self.stats.as_dict()
 
     def rand32(self) -> int:
@@ -206,9 +206,12 @@ class PythonDatapath:
         if handler is None:
             return
         if rx.ring is not None:
-            handler.drain_ring(rx.ring, rx.sock, rx.ifindex, self._buf, BATCH, time.monotonic())
+            got = handler.drain_ring(rx.ring, rx.sock, rx.ifindex, self._buf, BATCH,
+                                     time.monotonic())
         else:
-            handler.drain(rx.sock, rx.ifindex, self._buf, BATCH, time.monotonic())
+            got = handler.drain(rx.sock, rx.ifindex, self._buf, BATCH, time.monotonic())
+        if got:
+            self.stats.wakeups += 1
 
     def _arm_queue_timer(self) -> None:
         if self._queue_timer is None and self.running:

@@ -32,7 +32,8 @@ def test_auto_is_the_python_datapath_and_says_so(loop: asyncio.AbstractEventLoop
 def test_python_is_not_started_by_create(loop: asyncio.AbstractEventLoop) -> None:
     dp = create("python", IPVS(), ["eth0"], loop)
     assert isinstance(dp, PythonDatapath) and not dp.running
-    assert dp.counters() == {"rx": 0, "tx": 0, "pass": 0, "queued": 0, "drops": 0}
+    assert dp.counters() == {"rx": 0, "tx": 0, "pass": 0, "queued": 0, "wakeups": 0,
+                             "drops": 0}
 
 
 def test_xdp_fails_clearly(loop: asyncio.AbstractEventLoop) -> None:
