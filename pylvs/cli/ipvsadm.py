@@ -8,8 +8,9 @@ import sys
 from typing import IO, Any
 
 from pylvs.control.client import Client, ControlError, DaemonUnavailable
-from pylvs.ipvsadm.command import Command, UsageError, parse_command, try_help
+from pylvs.ipvsadm.command import Command, parse_command
 from pylvs.ipvsadm.help import VERSION_LINE, usage
+from pylvs.ipvsadm.legality import UsageError, try_help
 from pylvs.ipvsadm.listing import (
     ListFormat,
     format_conns,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pylvs.ipvsadm.command import Command, UsageError, parse_command
+from pylvs.ipvsadm.command import Command, parse_command
+from pylvs.ipvsadm.legality import UsageError
 from pylvs.ipvsadm.resolve import Resolver, SystemResolver
 
 TABLE_COMMANDS = frozenset({"A", "E", "D", "C", "a", "e", "d", "Z", "set"})
