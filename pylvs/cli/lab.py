@@ -35,7 +35,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help=f"namespace name prefix, so several labs can coexist (default {DEFAULT_PREFIX})",
     )
     shape = argparse.ArgumentParser(add_help=False)
-    shape.add_argument("--mode", choices=("dr", "nat"), default="dr",
+    shape.add_argument("--mode", choices=("dr", "tun", "nat"), default="dr",
                        help="forwarding method the lab is wired for (default dr)")
     shape.add_argument("--real-servers", type=int, default=2, metavar="N",
                        help=f"number of real servers, 1-{MAX_REAL_SERVERS} (default 2)")

@@ -24,9 +24,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``realserver`` command to the ``pylvs`` command line."""
     parser = subparsers.add_parser(
         "realserver",
-        help="prepare this host as an LVS-DR real server",
-        description="Put VIPs on lo with ARP suppressed (LVS-DR real server), undo it, or "
-        "check that the host is ready.",
+        help="prepare this host as an LVS-DR or LVS-TUN real server",
+        description="Put VIPs on lo with ARP suppressed (LVS-DR real server; with --mode tun "
+        "also decapsulate the director's tunnel packets), undo it, or check that the host "
+        "is ready.",
     )
     _add_commands(parser)
 
@@ -51,7 +52,11 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     )
 
     p = sub.add_parser("setup", parents=[vips, state], help="put the VIPs on lo, suppress ARP")
-    p.add_argument("--persist", action="store_true", help="also apply at every boot")
+    p.add_argument("--persist", action="store_true", help="also apply at every boot (dr)")
+    p.add_argument(
+        "--interface", action="append", metavar="IFACE",
+        help="with --mode tun: where tunnel packets arrive (default every interface up)",
+    )
     p.add_argument(
         "--root", type=Path, default=Path("/"),
         help="with --persist: write /etc files under this directory (default /)",
@@ -66,7 +71,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
 def _setup(args: argparse.Namespace) -> int:
     check_mode(args.mode)
     done = setup(
-        args.vip, state_dir=args.state_dir, persist_root=args.root if args.persist else None
+        args.vip, mode=args.mode, state_dir=args.state_dir,
+        persist_root=args.root if args.persist else None, interfaces=args.interface,
     )
     for line in done or ["nothing to change: already set up"]:
         print(line)
@@ -81,9 +87,10 @@ def _teardown(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     check_mode(args.mode)
-    findings = check(args.vip)
+    findings = check(args.vip, mode=args.mode)
     ok = ready(findings)
-    print("ready: this host can serve as an LVS-DR real server" if ok else "NOT READY")
+    method = "LVS-TUN" if args.mode == "tun" else "LVS-DR"
+    print(f"ready: this host can serve as an {method} real server" if ok else "NOT READY")
     order = {Level.PROBLEM: 0, Level.WARNING: 1, Level.OK: 2}
     for finding in sorted(findings, key=lambda f: order[f.level]):
         print(f"{finding.level.value}: {finding.text}")

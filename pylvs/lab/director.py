@@ -1,4 +1,4 @@
-"""The lab director's daemon: ``pylvsd`` started inside the director namespace."""
+"""The lab director's daemon (``pylvsd`` in the director namespace) and other lab processes."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def venv_bin() -> Path:
     return Path(sys.executable).parent
 
 
-def daemon_argv(socket: Path, workdir: Path, datapath: str) -> list[str]:
+def daemon_argv(socket: Path, workdir: Path, datapath: str,
+                interfaces: tuple[str, ...] = ("eth0",)) -> list[str]:
     """The ``pylvsd`` command line for the lab director."""
     argv = [
         str(venv_bin() / "pylvsd"),
@@ -40,11 +41,14 @@ def daemon_argv(socket: Path, workdir: Path, datapath: str) -> list[str]:
         "--pidfile", str(workdir / "pylvsd.pid"),
     ]
     if datapath != "none":
-        argv += ["--interface", "eth0", "--datapath", datapath]
+        for name in interfaces:
+            argv += ["--interface", name]
+        argv += ["--datapath", datapath]
     return argv
 
 
-def start(netns: str, socket: Path, workdir: Path, datapath: str) -> DaemonStart:
+def start(netns: str, socket: Path, workdir: Path, datapath: str,
+          interfaces: tuple[str, ...] = ("eth0",)) -> DaemonStart:
     """Start pylvsd in ``netns`` and wait for its control socket.
 
     With ``datapath="auto"``, a daemon that cannot serve packets on eth0 yet is restarted
@@ -55,17 +59,19 @@ def start(netns: str, socket: Path, workdir: Path, datapath: str) -> DaemonStart
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "rules").touch()
     try:
-        return _start(netns, socket, workdir, datapath)
+        return _start(netns, socket, workdir, datapath, interfaces)
     except LabError as exc:
         if datapath != "auto":
             raise
-        started = _start(netns, socket, workdir, "none")
-        note = f"packets are not served (control only): with --interface eth0, {exc}"
+        started = _start(netns, socket, workdir, "none", interfaces)
+        where = " ".join(f"--interface {name}" for name in interfaces)
+        note = f"packets are not served (control only): with {where}, {exc}"
         return DaemonStart(started.pid, "none", started.argv, note)
 
 
-def _start(netns: str, socket: Path, workdir: Path, datapath: str) -> DaemonStart:
-    argv = daemon_argv(socket, workdir, datapath)
+def _start(netns: str, socket: Path, workdir: Path, datapath: str,
+           interfaces: tuple[str, ...]) -> DaemonStart:
+    argv = daemon_argv(socket, workdir, datapath, interfaces)
     log = workdir / "pylvsd.log"
     socket.unlink(missing_ok=True)
     env = dict(os.environ, PYLVS_SOCKET=str(socket))
@@ -97,3 +103,22 @@ def _tail(log: Path, lines: int = 1) -> str:
         return "(no log)"
     text = [t for t in text if "Warning:" not in t]
     return " | ".join(t.strip() for t in text[-lines:]) or "(empty log)"
+
+
+def spawn(argv: list[str], log: Path, pidfile: Path, timeout: float = START_TIMEOUT) -> int:
+    """Start a long-running lab process and wait until it writes ``pidfile``; its pid."""
+    pidfile.unlink(missing_ok=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                                start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise LabError(f"{' '.join(argv[-6:])} exited at start: {_tail(log)}")
+        try:
+            return int(pidfile.read_text().strip())
+        except (OSError, ValueError):
+            time.sleep(0.05)
+    stop_processes([proc.pid])
+    raise LabError(f"{argv[-1]} did not start within {timeout:.0f} s: {_tail(log)}")

@@ -15,7 +15,9 @@ from pylvs.lab import director, nginx
 from pylvs.lab.errors import LabError
 from pylvs.lab.system import alive, in_netns, list_netns, netns_pids, run, stop_processes
 from pylvs.lab.topology import (
+    ECHO_PORTS,
     VIP,
+    VIP6,
     Host,
     Topology,
     build,
@@ -55,6 +57,8 @@ class LabState:
     daemon_note: str = ""
     peer_xdp: bool = False  # XDP_PASS on the switch side of the director's veth
     nginx_pids: dict[str, int] = field(default_factory=dict)
+    echo_pids: dict[str, int] = field(default_factory=dict)
+    decap: dict[str, str] = field(default_factory=dict)  # TUN: how each real server decaps
 
     @classmethod
     def load(cls, path: Path) -> LabState | None:
@@ -139,7 +143,7 @@ class Lab:
             raise
 
     def _processes_alive(self, st: LabState) -> bool:
-        pids = list(st.nginx_pids.values())
+        pids = list(st.nginx_pids.values()) + list(st.echo_pids.values())
         if st.daemon_pid is not None:
             pids.append(st.daemon_pid)
         return all(alive(p) for p in pids)
@@ -161,12 +165,17 @@ class Lab:
         for host in topo.real_servers:
             self.progress(f"starting nginx on {host.role} and setting it up as a real server")
             st.nginx_pids[host.role] = self._start_nginx(host, nginx_bin)
-            self._realserver_setup(host)
+            st.echo_pids[host.role] = self._start_echo(host)
+            if topo.mode != "nat":
+                how = self._realserver_setup(host, topo.mode)
+                if how:
+                    st.decap[host.role] = how
         if datapath in ("auto", "xdp"):
             st.peer_xdp = self._peer_xdp(topo, datapath)
         self.progress(f"starting pylvsd on the director (datapath {datapath})")
         started = director.start(
-            topo.host("director").netns, self.socket, self.dir / "director", datapath
+            topo.host("director").netns, self.socket, self.dir / "director", datapath,
+            tuple(link.ifname for link in topo.host("director").links),
         )
         st.daemon_pid, st.daemon_datapath = started.pid, started.datapath
         st.daemon_note = started.note
@@ -185,10 +194,13 @@ class Lab:
                  "peer", "name", peer, "netns", topo.switch])
             run(["ip", "-n", topo.switch, "link", "set", peer, "master", link.segment, "up"])
             for address in link.addresses:
-                run(["ip", "-n", ns, "addr", "add", address, "dev", link.ifname])
+                nodad = ["nodad"] if ":" in address else []  # usable at once, no DAD wait
+                run(["ip", "-n", ns, "addr", "add", address, "dev", link.ifname, *nodad])
             run(["ip", "-n", ns, "link", "set", link.ifname, "up"])
         if host.gateway is not None:
             run(["ip", "-n", ns, "route", "add", "default", "via", host.gateway])
+        if host.gateway6 is not None:
+            run(["ip", "-n", ns, "-6", "route", "add", "default", "via", host.gateway6])
 
     def _peer_xdp(self, topo: Topology, datapath: str) -> bool:
         """Attach XDP_PASS on the switch side of the director's links (needed for XDP_TX)."""
@@ -214,11 +226,28 @@ class Lab:
             raise LabError(f"nginx on {host.role} did not write its pid file")
         return pid
 
-    def _realserver_setup(self, host: Host) -> None:
-        run(in_netns(host.netns, [
-            str(director.venv_bin() / "pylvs"), "realserver", "setup", "--vip", VIP,
-            "--state-dir", str(self.dir / host.role),
+    def _start_echo(self, host: Host) -> int:
+        """The UDP echo server (and TCP byte counter) of a real server; its pid."""
+        workdir = self.dir / host.role
+        pidfile = workdir / "echo.pid"
+        argv = [sys.executable, "-m", "pylvs.lab.echo", "--name", host.role,
+                "--pidfile", str(pidfile)]
+        for port in ECHO_PORTS:
+            argv += ["--port", str(port)]
+        return director.spawn(in_netns(host.netns, argv), workdir / "echo.log", pidfile)
+
+    def _realserver_setup(self, host: Host, mode: str) -> str:
+        """``pylvs realserver setup`` on ``host``; for TUN, how it decapsulates."""
+        out = run(in_netns(host.netns, [
+            str(director.venv_bin() / "pylvs"), "realserver", "setup", "--mode", mode,
+            "--vip", VIP, "--vip", VIP6, "--state-dir", str(self.dir / host.role),
         ]))
+        if mode != "tun":
+            return ""
+        how = [line for line in out.splitlines() if line.startswith("decapsulation:")]
+        if how:
+            self.progress(f"{host.role}: {how[-1]}")
+        return "bpf" if how and "BPF" in how[-1] else "kernel"
 
     # ---- down -----------------------------------------------------------------------------
 
@@ -296,9 +325,16 @@ class Lab:
             pid = st.nginx_pids.get(host.role)
             if pid is None or not alive(pid):
                 return f"! nginx (pid {pid}) is not running"
+            echo = st.echo_pids.get(host.role)
+            if echo is None or not alive(echo):
+                return f"! UDP echo server (pid {echo}) is not running"
+            if st.mode == "nat":
+                return f"nginx pid {pid}, echo pid {echo}, behind the director (NAT)"
             check = run(in_netns(host.netns, [
-                str(director.venv_bin() / "pylvs"), "realserver", "check", "--vip", VIP,
+                str(director.venv_bin() / "pylvs"), "realserver", "check", "--mode", st.mode,
+                "--vip", VIP, "--vip", VIP6,
             ]), check=False)
             verdict = "real server ready" if check.startswith("ready") else "! NOT READY"
-            return f"nginx pid {pid}, {verdict}"
+            decap = f", decap {st.decap[host.role]}" if st.decap.get(host.role) else ""
+            return f"nginx pid {pid}, echo pid {echo}, {verdict}{decap}"
         return "client"

@@ -17,7 +17,7 @@ def nginx_binary() -> str:
 
 
 def config_text(host: str, workdir: Path) -> str:
-    """An nginx.conf serving ``/`` with a body naming ``host``, all files under ``workdir``."""
+    """An nginx.conf whose ``/`` names ``host`` (on port 8080: ``host 8080``, for NAT mapping)."""
     temp = "\n".join(
         f"    {kind}_temp_path {workdir / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -36,6 +36,14 @@ http {{
         location / {{
             default_type text/plain;
             return 200 "{host}\\n";
+        }}
+    }}
+    server {{
+        listen 8080 default_server;
+        listen [::]:8080 default_server;
+        location / {{
+            default_type text/plain;
+            return 200 "{host} 8080\\n";
         }}
     }}
 }}

@@ -6,6 +6,7 @@ import ipaddress
 from dataclasses import dataclass
 from enum import Enum
 
+from pylvs.realserver import tunnel
 from pylvs.realserver.network import HostNetwork, IPAddress, Link
 from pylvs.realserver.sysctl import ARP_ANNOUNCE, ARP_IGNORE, SysctlKey, Sysctls
 
@@ -29,8 +30,9 @@ class Finding:
     text: str
 
 
-def check(vips: list[IPAddress], sysctls: Sysctls | None = None) -> list[Finding]:
-    """Inspect this namespace for LVS-DR readiness for ``vips``."""
+def check(vips: list[IPAddress], sysctls: Sysctls | None = None,
+          mode: str = "dr") -> list[Finding]:
+    """Inspect this namespace for LVS-DR (or, with ``mode="tun"``, LVS-TUN) readiness."""
     sysctls = sysctls or Sysctls()
     found: list[Finding] = []
     with HostNetwork() as net:
@@ -49,7 +51,44 @@ def check(vips: list[IPAddress], sysctls: Sysctls | None = None) -> list[Finding
             ifaces = [n for n in sysctls.interfaces() if n != "lo" and n in links]
             found += _check_arp(vips, ifaces, sysctls)
             found += _check_rp_filter(ifaces, links, sysctls, net)
+        if mode == "tun":
+            found += _check_tunnel(vips, links, sysctls)
     return found
+
+
+def _check_tunnel(vips: list[IPAddress], links: dict[str, Link],
+                  sysctls: Sysctls) -> list[Finding]:
+    """A TUN real server decapsulates: kernel tunnel devices up, or the BPF program."""
+    with_program = [name for name, link in links.items()
+                    if link.up and name != "lo" and tunnel.attached(name)]
+    if with_program:
+        found = [Finding(Level.OK, "the BPF decapsulation program is at tc ingress of "
+                         + ", ".join(with_program))]
+        for name in with_program:
+            if sysctls.has(name) and sysctls.effective(name, "rp_filter") == 1:
+                found.append(Finding(
+                    Level.PROBLEM,
+                    f"rp_filter is strict (1) on {name}: decapsulated packets from clients "
+                    f"routed out of another interface are dropped; set "
+                    f"net.ipv4.conf.{name}.rp_filter=2 (pylvs realserver setup --mode tun)"))
+        return found
+    needed = [tunnel.FALLBACK_DEVICES[v] for v in tunnel.versions(vips)]
+    missing = [dev for _, dev in needed if dev not in links or not links[dev].up]
+    if not missing:
+        found = [Finding(Level.OK, "tunnel packets are decapsulated by the kernel's "
+                         + ", ".join(dev for _, dev in needed))]
+        if "tunl0" in links and sysctls.has("tunl0") and (
+                sysctls.effective("tunl0", "rp_filter") != 0):
+            found.append(Finding(
+                Level.PROBLEM,
+                "rp_filter is on for tunl0: packets decapsulated there are dropped "
+                "(set net.ipv4.conf.all.rp_filter=0 and net.ipv4.conf.tunl0.rp_filter=0)"))
+        return found
+    return [Finding(
+        Level.PROBLEM,
+        "nothing decapsulates the director's tunnel packets: no "
+        + " or ".join(missing) + " device is up and no BPF decapsulation program is "
+        "attached (fix: pylvs realserver setup --mode tun --vip ...)")]
 
 
 def ready(findings: list[Finding]) -> bool:

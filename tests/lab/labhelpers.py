@@ -51,3 +51,26 @@ def namespaces_with(prefix: str) -> list[str]:
     """Existing namespaces whose name starts with ``prefix``."""
     out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     return [line.split()[0] for line in out.splitlines() if line.startswith(prefix)]
+
+
+NDP_PROBE = """
+import socket, sys
+from scapy.all import (Ether, IPv6, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, conf, get_if_hwaddr,
+                       in6_getnsma, in6_getnsmac, srp)
+conf.verb = 0
+src, target = sys.argv[1], sys.argv[2]
+nsma = in6_getnsma(socket.inet_pton(socket.AF_INET6, target))
+mac = get_if_hwaddr("eth0")
+ns = (Ether(src=mac, dst=in6_getnsmac(nsma))
+      / IPv6(src=src, dst=socket.inet_ntop(socket.AF_INET6, nsma))
+      / ICMPv6ND_NS(tgt=target) / ICMPv6NDOptSrcLLAddr(lladdr=mac))
+answered, _ = srp(ns, iface="eth0", timeout=1.5, multi=True)
+print(" ".join(sorted({reply.src for _, reply in answered})))
+"""
+
+
+def ndp_answers(netns: str, source: str, target: str) -> list[str]:
+    """The MACs that answer a neighbour solicitation for ``target`` sent from ``netns``'s eth0."""
+    out = in_netns(netns, sys.executable, "-c", NDP_PROBE, source, target)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()

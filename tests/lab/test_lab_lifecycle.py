@@ -107,7 +107,7 @@ def test_exec_refuses_bad_input(shared_lab: Lab, args: list[str], message: str) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--mode", "nat"], "--mode nat is not available yet"),
+        (["--mode", "gre"], "invalid choice: 'gre'"),
         (["--real-servers", "0"], "--real-servers must be between"),
     ],
 )

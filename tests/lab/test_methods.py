@@ -1,0 +1,174 @@
+"""DR, TUN and NAT end to end: each method x {TCP, UDP} x {IPv4, IPv6} with real clients.
+
+One lab per method (module scope): the client uses curl against nginx (TCP) and Python
+sockets against the real servers' UDP echo server; the director's pylvsd forwards with the
+method under test. NAT maps the ports (VIP:80 -> RIP:8080, VIP:9000 -> RIP:9090), which the
+real servers' answers show. Counters: DR/TUN replies bypass the director (OutPkts 0), NAT
+replies come back through it (OutPkts > 0).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from labhelpers import arp_answers, in_netns, mac_of, ndp_answers, unique_prefix
+
+from pylvs.lab.demo import Counters, parse_stats
+from pylvs.lab.lab import Lab
+from pylvs.lab.topology import CIP6, VIP, VIP6, rip, rip6
+
+pytestmark = pytest.mark.lab
+
+REQUESTS = 4
+METHOD_FLAG = {"dr": "-g", "tun": "-i", "nat": "-m"}
+SERVICE_PORT = {"tcp": 80, "udp": 9000}
+MAPPED_PORT = {"tcp": 8080, "udp": 9090}  # NAT only: where the real servers listen
+
+UDP_CLIENT = """
+import json, socket, sys
+family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+answers = []
+for i in range(int(sys.argv[3])):
+    s = socket.socket(family, socket.SOCK_DGRAM)  # a new source port: a new connection
+    s.settimeout(3)
+    s.sendto(b"ping%d" % i, (sys.argv[1], int(sys.argv[2])))
+    data, peer = s.recvfrom(2048)
+    answers.append([data.decode(), peer[0], peer[1]])
+    s.close()
+print(json.dumps(answers))
+"""
+
+
+def bracket(address: str) -> str:
+    """``address`` as it appears in URLs and ipvsadm arguments."""
+    return f"[{address}]" if ":" in address else address
+
+
+def rules(method: str) -> str:
+    """The ``ipvsadm -R`` text for the lab: TCP 80 and UDP 9000 on both VIPs, rr, 2 dests."""
+    lines = []
+    for vip, rips in ((VIP, [rip(1, method), rip(2, method)]),
+                      (VIP6, [rip6(1, method), rip6(2, method)])):
+        for proto, flag in (("tcp", "-t"), ("udp", "-u")):
+            vport = SERVICE_PORT[proto]
+            rport = MAPPED_PORT[proto] if method == "nat" else vport
+            lines.append(f"-A {flag} {bracket(vip)}:{vport} -s rr")
+            for r in rips:
+                lines.append(f"-a {flag} {bracket(vip)}:{vport} -r {bracket(r)}:{rport} "
+                             f"{METHOD_FLAG[method]} -w 1")
+    return "\n".join(lines) + "\n"
+
+
+def on_director(lab: Lab, *command: str, stdin: str | None = None) -> str:
+    """Run ``command`` on the lab's director (with its daemon's socket); its stdout."""
+    argv, env = lab.exec_argv("director", list(command))
+    done = subprocess.run(argv, env=env, input=stdin, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module", params=["dr", "tun", "nat"])
+def method_lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, Lab]]:
+    """A lab wired for the method, with the services of :func:`rules` applied."""
+    method: str = request.param
+    lab = Lab(unique_prefix())
+    try:
+        state = lab.up(method, 2, "auto")
+        assert state.daemon_datapath != "none", f"pylvsd serves no packets: {state.daemon_note}"
+        on_director(lab, "pylvs-ipvsadm", "-R", stdin=rules(method))
+        yield method, lab
+    finally:
+        lab.down()
+
+
+def service_counters(lab: Lab, proto: str, vip: str) -> Counters:
+    """The exact counters of the service ``proto`` ``vip``:port."""
+    listing = on_director(lab, "pylvs-ipvsadm", "-Ln", "--stats", "--exact")
+    stats = parse_stats(listing)
+    key = f"{bracket(vip)}:{SERVICE_PORT[proto]}"
+    assert key in stats, listing
+    return stats[key]
+
+
+def expected_name(method: str, proto: str, host: str) -> str:
+    """What real server ``host`` answers: NAT shows the mapped port it was reached on."""
+    if proto == "tcp":
+        return f"{host} 8080" if method == "nat" else host
+    return f"{host} {MAPPED_PORT[proto] if method == 'nat' else SERVICE_PORT[proto]}"
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_tcp_http_through_the_vip(method_lab: tuple[str, Lab], family: int) -> None:
+    method, lab = method_lab
+    vip = VIP if family == 4 else VIP6
+    client = lab.topology().host("client").netns
+    bodies = []
+    for _ in range(REQUESTS):
+        got = in_netns(client, "curl", "-sS", "-m", "5", f"http://{bracket(vip)}/")
+        assert got.returncode == 0, f"{method} IPv{family}: {got.stderr}"
+        bodies.append(got.stdout.strip())
+    names = [expected_name(method, "tcp", h) for h in ("rs1", "rs2")]
+    assert sorted(set(bodies)) == names, bodies  # round robin over both real servers
+    assert bodies.count(names[0]) == REQUESTS // 2
+    c = service_counters(lab, "tcp", vip)
+    assert c.conns == REQUESTS
+    assert c.inpkts >= 3 * REQUESTS  # SYN, request, ACKs, FIN at least
+    if method == "nat":
+        assert c.outpkts >= 2 * REQUESTS  # SYN-ACK, response, FIN come back through
+    else:
+        assert c.outpkts == 0  # replies go straight from the real server to the client
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_udp_echo_through_the_vip(method_lab: tuple[str, Lab], family: int) -> None:
+    method, lab = method_lab
+    vip = VIP if family == 4 else VIP6
+    client = lab.topology().host("client").netns
+    port = SERVICE_PORT["udp"]
+    out = in_netns(client, sys.executable, "-c", UDP_CLIENT, vip, str(port), str(REQUESTS))
+    assert out.returncode == 0, f"{method} IPv{family}: {out.stderr}"
+    answers = json.loads(out.stdout)
+    for i, (data, source, sport) in enumerate(answers):
+        assert (source, sport) == (vip, port)  # the answer comes from the VIP's service
+        assert data.endswith(f" ping{i}")
+    served = sorted({data.rsplit(" ", 1)[0] for data, _, _ in answers})
+    assert served == [expected_name(method, "udp", h) for h in ("rs1", "rs2")]
+    c = service_counters(lab, "udp", vip)
+    assert (c.conns, c.inpkts) == (REQUESTS, REQUESTS)
+    assert c.outpkts == (REQUESTS if method == "nat" else 0)
+
+
+def test_only_the_director_answers_for_the_vips(method_lab: tuple[str, Lab]) -> None:
+    method, lab = method_lab
+    topo = lab.topology()
+    client = topo.host("client").netns
+    director_mac = mac_of(topo.host("director").netns)
+    assert arp_answers(client, VIP) == [director_mac]
+    assert ndp_answers(client, CIP6, VIP6) == [director_mac]
+    for rs in topo.real_servers:
+        lo = in_netns(rs.netns, "ip", "addr", "show", "dev", "lo").stdout
+        # DR/TUN real servers hold both VIPs on lo (and keep quiet); NAT ones need neither.
+        assert (f"inet {VIP}/32" in lo, f"inet6 {VIP6}/128" in lo) == (
+            (method != "nat",) * 2
+        )
+
+
+def test_only_tun_real_servers_decapsulate(method_lab: tuple[str, Lab]) -> None:
+    method, lab = method_lab
+    state = lab.state()
+    assert state is not None
+    for rs in lab.topology().real_servers:
+        shown = in_netns(rs.netns, "tc", "filter", "show", "dev", "eth0", "ingress").stdout
+        if method != "tun":
+            assert rs.role not in state.decap and "pylvs_tun_decap" not in shown
+            continue
+        ipip = in_netns(rs.netns, "ip", "link", "add", "probe0", "type", "ipip")
+        in_netns(rs.netns, "ip", "link", "del", "probe0")
+        expected = "kernel" if ipip.returncode == 0 else "bpf"  # this host's kernel decides
+        assert state.decap[rs.role] == expected
+        assert ("pylvs_tun_decap" in shown) == (expected == "bpf")
