@@ -2,16 +2,21 @@
 
 Each scenario in tests/golden/ipvsadm runs, command by command, through
 ``pylvs.cli.ipvsadm.main`` on a fresh in-process table (the daemon's own
-request dispatch, no socket); regenerate the outputs with
-``tests/golden/ipvsadm/regen.sh``.
+request dispatch, no socket); the seed's scenario also runs against a real pylvsd
+over its unix socket. Regenerate the outputs with ``tests/golden/ipvsadm/regen.sh``.
 """
 
 from __future__ import annotations
 
 import io
 import ipaddress
+import os
 import re
 import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,3 +131,59 @@ def test_scenario_matches_ipvsadm(name: str) -> None:
         assert err.getvalue() == step.stderr, where
         assert out.getvalue() == step.stdout, where
         assert rc == step.rc, where
+
+
+# -- the same through a real pylvsd and its unix socket ----------------------------
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def daemon_socket(tmp_path: Path) -> Iterator[str]:
+    sock = str(tmp_path / "pylvsd.sock")
+    proc = subprocess.Popen(
+        [str(BIN / "pylvsd"), "--socket", sock, "--rules", str(tmp_path / "rules"),
+         "--datapath", "none", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            if os.path.exists(sock) or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not os.path.exists(sock):
+            errors = proc.stderr.read().decode() if proc.stderr else ""
+            pytest.fail(f"pylvsd did not start: {errors}")
+        yield sock
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_seed_scenario_over_the_socket(daemon_socket: str) -> None:
+    client = Client(daemon_socket)
+    resolver = oracle_resolver()
+    for step in load("seed"):
+        out, err = io.StringIO(), io.StringIO()
+        rc = main(step.argv, client=client, stdin=io.StringIO(step.stdin), stdout=out,
+                  stderr=err, resolver=resolver, prog="ipvsadm")
+        assert (out.getvalue(), err.getvalue(), rc) == (step.stdout, step.stderr, step.rc), \
+            step.argv
+    client.close()
+
+
+def test_console_script_talks_to_the_daemon(daemon_socket: str) -> None:
+    env = dict(os.environ, PYLVS_SOCKET=daemon_socket)
+    cmd = str(BIN / "pylvs-ipvsadm")
+    add = subprocess.run([cmd, "-A", "-t", "198.18.0.150:80", "-s", "rr"], env=env,
+                         capture_output=True, text=True, timeout=30)
+    dup = subprocess.run([cmd, "-A", "-t", "198.18.0.150:80", "-s", "rr"], env=env,
+                         capture_output=True, text=True, timeout=30)
+    listing = subprocess.run([cmd, "-Ln"], env=env, capture_output=True, text=True, timeout=30)
+    assert (add.returncode, add.stdout, add.stderr) == (0, "", "")
+    assert (dup.returncode, dup.stderr) == (255, "Service already exists\n")
+    assert listing.stdout.splitlines()[3] == "TCP  198.18.0.150:80 rr"
