@@ -16,7 +16,7 @@ import logging
 import subprocess
 import sys
 
-from pylvs.core.constants import IPPROTO_TCP, FwdMethod
+from pylvs.core.constants import AF_INET, AF_INET6, IPPROTO_TCP, FwdMethod
 from pylvs.core.ipvs import IPVS
 from pylvs.core.model import DestSpec, ServiceSpec
 from pylvs.core.stats import Stats
@@ -33,11 +33,13 @@ def _counters(stats: Stats) -> dict[str, int]:
 
 async def serve(opts: argparse.Namespace) -> dict[str, object]:
     ipvs = IPVS()
-    vip = ipaddress.ip_address(opts.vip).packed
-    svc = ServiceSpec(protocol=IPPROTO_TCP, addr=vip, port=opts.port, sched_name="rr")
+    vip = ipaddress.ip_address(opts.vip)
+    af = AF_INET6 if vip.version == 6 else AF_INET
+    svc = ServiceSpec(af=af, protocol=IPPROTO_TCP, addr=vip.packed, port=opts.port,
+                      sched_name="rr", netmask=128 if af == AF_INET6 else 0xFFFFFFFF)
     ipvs.add_service(svc)
     for rs in opts.rs:
-        ipvs.add_dest(svc.key(), DestSpec(addr=ipaddress.ip_address(rs).packed,
+        ipvs.add_dest(svc.key(), DestSpec(af=af, addr=ipaddress.ip_address(rs).packed,
                                            port=opts.rport or opts.port,
                                            conn_flags=METHODS[opts.method]))
     loop = asyncio.get_running_loop()

@@ -21,6 +21,9 @@ VIP = "198.18.0.150"
 DIP = "198.18.0.151"
 CIP = "198.18.0.100"
 RIPS = {"rs1": "198.18.0.171", "rs2": "198.18.0.172"}
+VIP6 = "2001:db8::150"
+RIPS6 = {"rs1": "2001:db8::171", "rs2": "2001:db8::172"}
+V6 = {"client": "2001:db8::100", "director": "2001:db8::151", **RIPS6}
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
@@ -72,6 +75,7 @@ def _host(seg: Segment, host: str, addr: str, index: int) -> None:
     ip("-n", br, "link", "set", peer, "master", "br0")
     ip("-n", br, "link", "set", peer, "up")
     ip("-n", ns, "addr", "add", f"{addr}/24", "dev", "eth0")
+    ip("-n", ns, "addr", "add", f"{V6[host]}/64", "dev", "eth0", "nodad")
     ip("-n", ns, "link", "set", "eth0", "up")
 
 
@@ -90,6 +94,7 @@ def segment(real_servers: int = 2, mode: str = "dr") -> Iterator[Segment]:
         _host(seg, "client", CIP, 1)
         _host(seg, "director", DIP, 2)
         ip("-n", seg.ns("director"), "addr", "add", f"{VIP}/32", "dev", "eth0")
+        ip("-n", seg.ns("director"), "addr", "add", f"{VIP6}/128", "dev", "eth0", "nodad")
         for i, (name, rip) in enumerate(list(RIPS.items())[:real_servers]):
             _host(seg, name, rip, 10 + i)
             ns = seg.ns(name)
@@ -100,6 +105,7 @@ def segment(real_servers: int = 2, mode: str = "dr") -> Iterator[Segment]:
                 sysctl(ns, f"net.ipv4.conf.{scope}.arp_ignore", "1")
                 sysctl(ns, f"net.ipv4.conf.{scope}.arp_announce", "2")
             ip("-n", ns, "addr", "add", f"{VIP}/32", "dev", "lo")
+            ip("-n", ns, "addr", "add", f"{VIP6}/128", "dev", "lo", "nodad")
         yield seg
     finally:
         for proc in seg.procs:
@@ -116,9 +122,9 @@ def segment(real_servers: int = 2, mode: str = "dr") -> Iterator[Segment]:
 
 
 def start_http(seg: Segment, host: str, body: str, port: int = 80) -> subprocess.Popen[bytes]:
-    """A tiny HTTP server on ``port`` of ``host`` answering ``body``; waits until it listens."""
+    """A tiny HTTP server (IPv4 and IPv6) on ``port`` of ``host`` answering ``body``."""
     code = (
-        "import http.server as h\n"
+        "import http.server as h, socket\n"
         f"B={body!r}.encode()\n"
         "class H(h.BaseHTTPRequestHandler):\n"
         "    protocol_version='HTTP/1.1'\n"
@@ -126,7 +132,9 @@ def start_http(seg: Segment, host: str, body: str, port: int = 80) -> subprocess
         "        self.send_response(200); self.send_header('Content-Length', str(len(B)))\n"
         "        self.end_headers(); self.wfile.write(B)\n"
         "    def log_message(self, *a): pass\n"
-        f"h.ThreadingHTTPServer(('0.0.0.0', {port}), H).serve_forever()\n"
+        "class S(h.ThreadingHTTPServer):\n"
+        "    address_family = socket.AF_INET6\n"
+        f"S(('::', {port}), H).serve_forever()\n"
     )
     proc = seg.spawn(host, sys.executable, "-c", code, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL)

@@ -20,11 +20,11 @@ pytestmark = [
 
 REQUESTS = 20
 
-CLIENT = f"""
+CLIENT = """
 import socket, sys
 bodies = []
-for i in range({REQUESTS}):
-    s = socket.create_connection(("{netlab.VIP}", 80), timeout=5)
+for i in range({requests}):
+    s = socket.create_connection(("{vip}", 80), timeout=5)
     s.sendall(b"GET / HTTP/1.1\\r\\nHost: vip\\r\\nConnection: close\\r\\n\\r\\n")
     data = b""
     while True:
@@ -38,10 +38,14 @@ print(",".join(bodies))
 """
 
 
-def _director(seg: netlab.Segment, *extra: str) -> subprocess.Popen[bytes]:
+def client_code(vip: str = netlab.VIP) -> str:
+    return CLIENT.format(requests=REQUESTS, vip=vip)
+
+
+def _director(seg: netlab.Segment, *extra: str, vip: str = netlab.VIP,
+              rips: tuple[str, ...] = tuple(netlab.RIPS.values())) -> subprocess.Popen[bytes]:
     argv = [sys.executable, str(netlab.HERE / "director_proc.py"), "--interface", "eth0",
-            "--vip", netlab.VIP, *[a for r in netlab.RIPS.values() for a in ("--rs", r)],
-            *extra]
+            "--vip", vip, *[a for r in rips for a in ("--rs", r)], *extra]
     proc = seg.spawn("director", *argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                      stderr=subprocess.PIPE, env=netlab.env())
     assert proc.stdout is not None
@@ -67,7 +71,7 @@ def test_dr_forwarding_spreads_connections_and_replies_bypass_the_director() -> 
         for name in netlab.RIPS:
             netlab.start_http(seg, name, name)
         director = _director(seg)
-        bodies = seg.python("client", CLIENT, timeout=60).strip().split(",")
+        bodies = seg.python("client", client_code(), timeout=60).strip().split(",")
         result = _finish(director)
     assert len(bodies) == REQUESTS
     assert sorted(set(bodies)) == ["rs1", "rs2"]  # rr over both real servers
@@ -90,7 +94,7 @@ def test_nat_rewrites_requests_and_replies_through_the_director() -> None:
         for name in netlab.RIPS:
             netlab.start_http(seg, name, name, port=8080)
         director = _director(seg, "--method", "nat", "--rport", "8080")
-        bodies = seg.python("client", CLIENT, timeout=60).strip().split(",")
+        bodies = seg.python("client", client_code(), timeout=60).strip().split(",")
         result = _finish(director)
     assert sorted(set(bodies)) == ["rs1", "rs2"] and len(bodies) == REQUESTS
     svc = result["service"]
@@ -163,3 +167,18 @@ def test_director_owns_the_vip_but_never_resets_service_traffic() -> None:
     dp = result["datapath"]
     assert isinstance(dp, dict)
     assert dp["pass"] == 1 and dp["tx"] == 0  # core passed the ACK; nothing forwarded
+
+
+def test_dr_over_ipv6() -> None:
+    with netlab.segment() as seg:
+        for name in netlab.RIPS:
+            netlab.start_http(seg, name, name)
+        director = _director(seg, vip=netlab.VIP6, rips=tuple(netlab.RIPS6.values()))
+        bodies = seg.python("client", client_code(netlab.VIP6), timeout=60).strip().split(",")
+        result = _finish(director)
+    assert sorted(set(bodies)) == ["rs1", "rs2"] and len(bodies) == REQUESTS
+    svc = result["service"]
+    dp = result["datapath"]
+    assert isinstance(svc, dict) and isinstance(dp, dict)
+    assert svc["conns"] == REQUESTS and svc["outpkts"] == 0
+    assert dp["rx"] == svc["inpkts"] == dp["tx"] and dp["drops"] == 0
