@@ -1,4 +1,18 @@
-"""``pylvs-ipvsadm``: ipvsadm 1.31's command line, run against pylvsd over the control socket."""
+"""``pylvs-ipvsadm``: ipvsadm 1.31's command line, run against pylvsd over the control socket.
+
+Output, messages and exit codes are ipvsadm's, byte for byte (tests/golden/ipvsadm),
+except where ipvsadm cannot apply or is broken:
+
+* ``-h`` prints this tool's own usage text (exit 0, as ipvsadm);
+* without a daemon, commands print one line naming the socket and exit 2
+  (ipvsadm's "Can't initialize ipvs" status); ``-h``, ``-v`` and bad command
+  lines need no daemon;
+* sync daemons are not available in this version: ``--start-daemon`` and
+  ``--stop-daemon`` fail with exit 255, ``-L --daemon`` lists none;
+* ``-b ,`` means no flags (ipvsadm 1.31 crashes);
+* ``-R`` accepts the negative marks ``-S`` prints for fwmarks of 2^31 and above;
+* ``--nosort`` lists services in the daemon's table order, not the kernel's hash order.
+"""
 
 from __future__ import annotations
 
