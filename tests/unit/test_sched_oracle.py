@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pylvs.core.constants import IPPROTO_TCP, DestFlag, SvcFlag
+from pylvs.core.constants import AF_INET, AF_INET6, IPPROTO_TCP, DestFlag, SvcFlag
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta
 from pylvs.core.model import Dest, DestSpec, Service, ServiceSpec
@@ -27,6 +27,7 @@ GOLDEN_DIR = Path(__file__).parents[1] / "golden" / "sched"
 GOLDEN = GOLDEN_DIR / "oracle_sched.out"
 GOLDEN_612 = GOLDEN_DIR / "oracle_sched_6.12.out"
 VIP = socket.inet_aton("198.18.0.100")
+VIP6 = socket.inet_pton(socket.AF_INET6, "2001:db8::100")
 FLAG_BITS = {
     "sh-fallback": SvcFlag.SCHED1,
     "mh-fallback": SvcFlag.SCHED1,
@@ -69,6 +70,13 @@ def _flags(text: str) -> int:
     return bits
 
 
+def _addr(text: str) -> bytes:
+    """Packed address of an IPv4 or (possibly bracketed) IPv6 text."""
+    if ":" in text:
+        return socket.inet_pton(socket.AF_INET6, text.strip("[]"))
+    return socket.inet_aton(text)
+
+
 def _bind(dest: Dest, kind: str) -> None:
     """Count a new connection on ``dest`` as the kernel does for a SYN (or SYN+FIN)."""
     if kind == "syn":
@@ -85,6 +93,7 @@ def replay(
     """Run a scenario; return (step, expected, got) for every choice and every counter."""
     head = _kv(sc.header.split())
     fwmark = int(head["fwmark"])
+    af = AF_INET6 if head.get("af") == "inet6" else AF_INET
     table = IPVS()
     names: dict[bytes, str] = {}
     addrs: dict[str, tuple[bytes, int]] = {}
@@ -96,7 +105,7 @@ def replay(
     def spec(name: str, kv: dict[str, str]) -> DestSpec:
         addr, dport = addrs[name]
         return DestSpec(
-            addr=addr, port=dport, weight=int(kv["w"]),
+            af=af, addr=addr, port=dport, weight=int(kv["w"]),
             u_threshold=int(kv["x"]), l_threshold=int(kv["y"]),
         )
 
@@ -106,13 +115,14 @@ def replay(
         if op == "add":
             name, addrport = words[1], words[2]
             host, p = addrport.rsplit(":", 1)
-            addrs[name] = (socket.inet_aton(host), int(p))
-            names[socket.inet_aton(host)] = name
+            addrs[name] = (_addr(host), int(p))
+            names[_addr(host)] = name
             if svc is None:
                 port = int(p)
                 svc = table.add_service(ServiceSpec(
-                    addr=VIP, port=0 if fwmark else port, fwmark=fwmark,
-                    sched_name=head["sched"], flags=_flags(head["flags"]),
+                    af=af, addr=VIP6 if af == AF_INET6 else VIP, port=0 if fwmark else port,
+                    fwmark=fwmark, sched_name=head["sched"], flags=_flags(head["flags"]),
+                    netmask=128 if af == AF_INET6 else 0xFFFFFFFF,
                 ))
             table.add_dest(svc.key, spec(name, _kv(words[3:])))
         elif op == "edit":
@@ -121,7 +131,7 @@ def replay(
         elif op == "del":
             assert svc is not None
             addr, dport = addrs[words[1]]
-            table.del_dest(svc.key, 2, addr, dport)
+            table.del_dest(svc.key, af, addr, dport)
         elif op == "esched":
             assert svc is not None
             kv = _kv(words[1:])
@@ -135,8 +145,7 @@ def replay(
                 choices.append((step, expected, "-"))
                 continue
             pkt = PacketMeta(
-                2, IPPROTO_TCP, socket.inet_aton(src), socket.inet_aton(dst),
-                int(sport), port, tcp_flags=0x02,
+                af, IPPROTO_TCP, _addr(src), _addr(dst), int(sport), port, tcp_flags=0x02,
             )
             now += 0.01
             assert svc.scheduler is not None
@@ -154,7 +163,7 @@ def replay(
         words = step.split()
         if words[0] == "count" and svc is not None:
             addr, dport = addrs[words[1]]
-            d = svc.find_dest(2, addr, dport)
+            d = svc.find_dest(af, addr, dport)
             got = "missing" if d is None else f"active={d.activeconns} inact={d.inactconns}"
             counts.append((step, " ".join(words[2:]), got))
     return choices, counts
@@ -171,6 +180,7 @@ def test_golden_file_covers_every_kernel_scheduler() -> None:
     assert scheds >= {"rr", "wrr", "lc", "wlc", "sed", "nq", "fo", "ovf", "sh", "dh", "mh",
                       "lblc", "lblcr"}
     assert sum(len(replay(sc)[0]) for sc in SCENARIOS) > 500
+    assert {sc.name for sc in SCENARIOS} >= {"sh-v6", "mh-v6", "dh-v6"}
 
 
 @pytest.mark.parametrize("sc", SCENARIOS, ids=[sc.name for sc in SCENARIOS])

@@ -24,6 +24,7 @@ import subprocess
 import sys
 
 VIP = "198.18.0.100"
+VIP6 = "2001:db8::100"
 SO_MARK = 36
 
 
@@ -59,18 +60,26 @@ class Scenario:
     next_port = 20000
     count = 0
 
-    def __init__(self, name, sched, flags="", fwmark=0):
+    local6 = set()  # IPv6 client addresses already on sched0
+
+    def __init__(self, name, sched, flags="", fwmark=0, v6=False):
         Scenario.count += 1
         self.port = 1000 + Scenario.count
         self.fwmark = fwmark
-        self.svc = ["-f", str(fwmark)] if fwmark else ["-t", f"{VIP}:{self.port}"]
+        self.v6 = v6
+        if v6:  # IPv6 clients are local sockets (connect() sends the SYN)
+            self.svc = ["-f", str(fwmark), "-6"] if fwmark else ["-t", f"[{VIP6}]:{self.port}"]
+            self.socks = []
+        else:
+            self.svc = ["-f", str(fwmark)] if fwmark else ["-t", f"{VIP}:{self.port}"]
         self.dests = {}  # name -> "addr:port"
         self.conns = []  # (kind, src, sport, dst)
         self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
         if fwmark:
             self.raw.setsockopt(socket.SOL_SOCKET, SO_MARK, fwmark)
         print(f"# scenario {name}")
-        print(f"svc sched={sched} flags={flags or '-'} fwmark={fwmark}")
+        family = " af=inet6" if v6 else ""
+        print(f"svc sched={sched} flags={flags or '-'} fwmark={fwmark}{family}")
         cmd = ["ipvsadm", "-A", *self.svc, "-s", sched]
         if flags:
             cmd += ["-b", flags]
@@ -80,7 +89,10 @@ class Scenario:
         return self.dests[name]
 
     def add(self, name, weight, x=0, y=0):
-        addr = f"198.18.9.{len(self.dests) + 1}:{self.port}"
+        if self.v6:
+            addr = f"[2001:db8:9::{len(self.dests) + 1}]:{self.port}"
+        else:
+            addr = f"198.18.9.{len(self.dests) + 1}:{self.port}"
         self.dests[name] = addr
         print(f"add {name} {addr} w={weight} x={x} y={y}")
         sh("ipvsadm", "-a", *self.svc, "-r", addr, "-g", "-w", str(weight),
@@ -109,6 +121,11 @@ class Scenario:
             s = src or "198.19.0.1"
             d = dst or VIP
             dport = self.port
+            if self.v6:
+                self.connect6(s, sport, dst or VIP6, dport)
+                self.conns.append((kind, f"[{s}]", sport, dst or VIP6))
+                print(f"@conn {len(self.conns) - 1}")
+                continue
             try:  # no destination: IPVS drops the packet, sendto gets EPERM
                 self.raw.sendto(tcp_packet(s, sport, d, dport, 0x02), (d, 0))
                 if kind == "fin":
@@ -119,11 +136,26 @@ class Scenario:
             # the choice is filled in by finish(); keep the step order
             print(f"@conn {len(self.conns) - 1}")
 
+    def connect6(self, src, sport, dst, dport):
+        if src not in Scenario.local6:
+            sh("ip", "-6", "addr", "add", f"{src}/128", "dev", "sched0", "nodad")
+            Scenario.local6.add(src)
+        s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        if self.fwmark:
+            s.setsockopt(socket.SOL_SOCKET, SO_MARK, self.fwmark)
+        s.setblocking(False)
+        s.bind((src, sport))
+        s.connect_ex((dst, dport))
+        self.socks.append(s)
+
     def finish(self):
         by_src = {}
-        for line in sh("ipvsadm", "-Lnc").splitlines()[2:]:
-            f = line.split()
-            by_src[f[3]] = f[5]
+        # the listing is read in chunks while old entries expire, so a single read
+        # can skip entries: take the union of three
+        for _ in range(3):
+            for line in sh("ipvsadm", "-Lnc").splitlines()[2:]:
+                f = line.split()
+                by_src[f[3]] = f[5]
         names = {v: k for k, v in self.dests.items()}
         self.choices = []
         for kind, s, sport, d in self.conns:
@@ -137,6 +169,8 @@ class Scenario:
             if len(f) == 6 and f[0] == "->" and f[1] in names:
                 counts.append(f"{names[f[1]]} active={f[4]} inact={f[5]}")
         self.raw.close()
+        for s in getattr(self, "socks", []):
+            s.close()
         return counts
 
 
@@ -153,12 +187,12 @@ class Out:
         pass
 
 
-def run(name, body, sched, flags="", fwmark=0):
+def run(name, body, sched, flags="", fwmark=0, v6=False):
     real = sys.stdout
     buf = Out()
     sys.stdout = buf
     try:
-        sc = Scenario(name, sched, flags, fwmark)
+        sc = Scenario(name, sched, flags, fwmark, v6)
         body(sc)
         counts = sc.finish()
     finally:
@@ -454,6 +488,43 @@ def lblcr_basic(s):
         s.send("syn", dst=d)
 
 
+def clients6(n, net="2001:db8"):
+    addrs = [f"{net}:{7 * i + 1:x}:{13 * i:x}::{29 * i + 1:x}" for i in range(n)]
+    # the canonical text, as ipvsadm -Lnc prints it
+    return [socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, a))
+            for a in addrs]
+
+
+def sh_v6(s):
+    s.add("A", 1)
+    s.add("B", 2)
+    s.add("C", 1)
+    for c in clients6(30):
+        s.send("syn", src=c)
+    s.delete("B")
+    for c in clients6(30):
+        s.send("syn", src=c)
+
+
+def mh_v6(s):
+    s.add("A", 1)
+    s.add("B", 2)
+    s.add("C", 3)
+    for c in clients6(30):
+        s.send("syn", src=c)
+    s.delete("C")
+    for c in clients6(30):
+        s.send("syn", src=c)
+
+
+def dh_v6(s):
+    s.add("A", 1)
+    s.add("B", 1)
+    s.add("C", 1)
+    for d in clients6(30, "2001:db8:64"):
+        s.send("syn", src="2001:db8:1::1", dst=d)
+
+
 def twos_filter(s):
     s.add("X", 5, x=1)
     s.add("Z", 0)
@@ -508,6 +579,10 @@ def main():
     run("mh-fallback", mh_fallback, "mh", "mh-fallback")
     run("lblc-basic", lblc_basic, "lblc", fwmark=8)
     run("lblcr-basic", lblcr_basic, "lblcr", fwmark=9)
+    sh("ip", "-6", "addr", "add", "2001:db8::1/32", "dev", "sched0", "nodad")
+    run("sh-v6", sh_v6, "sh", v6=True)
+    run("mh-v6", mh_v6, "mh", v6=True)
+    run("dh-v6", dh_v6, "dh", fwmark=11, v6=True)
     if have_twos():  # Linux 6.5+ only; random, so tests check its properties
         run("twos-filter", twos_filter, "twos")
         run("twos-spread", twos_spread, "twos")
