@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 from pylvs.core.constants import AF_INET, AF_INET6
 from pylvs.core.ipvs import IPVS
-from pylvs.datapath import afpacket, bpf
+from pylvs.datapath import DatapathError, afpacket, bpf
 from pylvs.datapath.capture import CaptureSpec, capture_spec
 from pylvs.datapath.counters import Counters
 from pylvs.datapath.forward import Forwarder
 from pylvs.datapath.frames import FrameHandler
 from pylvs.datapath.kernel import KernelNet
 from pylvs.datapath.neigh import Resolver, WaitQueue
-from pylvs.datapath.nft import NftTable
+from pylvs.datapath.nft import NftError, NftTable
 
 BATCH = 256  # frames handled per socket wakeup before yielding to the loop
 QUEUE_POLL = 0.01  # seconds between checks while frames wait for a neighbour
@@ -76,7 +76,10 @@ class PythonDatapath:
     # -- lifecycle -----------------------------------------------------------
 
     def start(self) -> None:
-        """Open the sockets, install filter and nftables table, start reading."""
+        """Open the sockets, install filter and nftables table, start reading.
+
+        Raises DatapathError (one line saying why) when it cannot; nothing is left behind.
+        """
         net = self.net = KernelNet()
         try:
             for name in self.interfaces:
@@ -97,6 +100,14 @@ class PythonDatapath:
                 sock, ring = afpacket.open_rx(name, prog, mtu=link.mtu, ring=self.use_ring)
                 self.rx.append(_Rx(name, link.index, sock, ring))
                 self.loop.add_reader(sock.fileno(), self._on_readable, self.rx[-1])
+        except PermissionError as exc:
+            self.stop()
+            raise DatapathError(f"the python datapath needs root (CAP_NET_RAW, CAP_NET_ADMIN):"
+                                f" {exc}") from None
+        except (LookupError, NftError, OSError) as exc:
+            self.stop()
+            raise DatapathError(f"cannot start the python datapath on"
+                                f" {', '.join(self.interfaces)}: {exc}") from None
         except BaseException:
             self.stop()
             raise

@@ -49,3 +49,27 @@ def test_filter_and_nft_table_follow_the_rules() -> None:
     counters = obs["counters"]
     assert counters["rx"] == 4
     assert counters["pass"] == 2  # the TCP ACKs without a connection
+
+
+def test_start_failures_are_explained_and_leave_nothing_behind() -> None:
+    ns = "h7" + secrets.token_hex(3) + "-sf"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        subprocess.run(["ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name",
+                        "peer0"], check=True)
+        subprocess.run(["ip", "-n", ns, "link", "set", "eth0", "up"], check=True)
+        proc = subprocess.run(
+            ["ip", "netns", "exec", ns, sys.executable,
+             str(netlab.HERE / "start_failure_proc.py")],
+            capture_output=True, text=True, timeout=60, env=netlab.env(), check=False)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        out = json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=False)
+    missing = out["no_such_interface"]
+    assert "eth9" in missing["error"] and "\n" not in missing["error"]
+    no_nft = out["no_nft"]
+    assert "nftables" in no_nft["error"]
+    for result in (missing, no_nft):
+        assert result["table_left"] is False
+        assert (result["rx_left"], result["tx_left"], result["running"]) == (0, 0, False)
