@@ -1,9 +1,11 @@
-"""``pylvs lab demo``: the seed's LVS-DR walk-through, run for real on a lab.
+"""``pylvs lab demo``: the seed's LVS walk-through, run for real on a lab.
 
-Builds the lab, applies the seed's rules with ``pylvs-ipvsadm``, sends HTTP requests from
-the client, shows persistence and round robin, checks that in DR the director only ever sees
-the inbound half (OutPkts 0) while the client gets every reply, prints the seed's listings,
-and removes the lab. Any step that does not do what it should stops the demo with an error.
+Builds the lab, applies the seed's rules with ``pylvs-ipvsadm`` (with the lab's forwarding
+method: DR ``-g``, TUN ``-i``, NAT ``-m`` with port mapping to 8080), sends HTTP requests
+from the client, shows persistence and round robin, checks that in DR and TUN the director
+only ever sees the inbound half (OutPkts 0) while the client gets every reply, and that in
+NAT the replies come back through it, prints the seed's listings, and removes the lab. Any
+step that does not do what it should stops the demo with an error.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pylvs.lab.topology import VIP, Topology
 REQUESTS = 6
 CURL_TIMEOUT = 3
 SERVICE = f"{VIP}:80"
+METHOD_FLAGS = {"dr": "-g", "tun": "-i", "nat": "-m"}
 
 Say = Callable[[str], None]
 
@@ -143,13 +146,17 @@ def _steps(demo: Demo, daemon_datapath: str, daemon_note: str, progress: Say) ->
     if answers != [director_mac]:
         raise LabError(f"ARP for {VIP} should be answered by the director ({director_mac}) "
                        f"alone, answered by: {answers or 'nobody'}")
+    where = ("sit behind the director on their own segment" if demo.topo.mode == "nat"
+             else "hold it on lo and keep quiet")
     demo.say(f"ARP: {VIP} is answered only by the director ({director_mac}); the real "
-             "servers hold it on lo and keep quiet")
+             f"servers {where}")
+    mode = demo.topo.mode
+    flag, rport = METHOD_FLAGS[mode], 8080 if mode == "nat" else 80
     progress("applying the seed's rules")
     demo.ipvsadm("-C")
     demo.ipvsadm("-A", "-t", SERVICE, "-s", "rr", "-p", "5")
     for rip in rips:
-        demo.ipvsadm("-a", "-t", SERVICE, "-r", f"{rip}:80", "-g")
+        demo.ipvsadm("-a", "-t", SERVICE, "-r", f"{rip}:{rport}", flag)
     demo.say(demo.ipvsadm("-Ln").rstrip())
     if daemon_datapath == "none":
         raise LabError(
@@ -182,12 +189,22 @@ def _steps(demo: Demo, daemon_datapath: str, daemon_note: str, progress: Say) ->
         raise LabError(f"no line for {SERVICE} in -Ln --stats")
     if service.inpkts == 0:
         raise LabError("the director counted no inbound packet")
-    if service.outpkts != 0:
-        raise LabError(f"in DR replies bypass the director, yet OutPkts is {service.outpkts}")
-    demo.say(
-        f"DR: the director saw {service.inpkts} inbound packets and 0 outbound; the real "
-        f"servers sent {sent} packets straight to the client, which got all {2 * REQUESTS} "
-        "replies"
-    )
+    if mode == "nat":
+        if service.outpkts == 0:
+            raise LabError("in NAT replies come back through the director, yet OutPkts is 0")
+        demo.say(
+            f"NAT: the director saw {service.inpkts} inbound packets and rewrote "
+            f"{service.outpkts} outbound ones from {rport} back to the VIP's port 80; the "
+            f"client got all {2 * REQUESTS} replies"
+        )
+    else:
+        if service.outpkts != 0:
+            raise LabError(f"in {mode.upper()} replies bypass the director, yet OutPkts is "
+                           f"{service.outpkts}")
+        demo.say(
+            f"{mode.upper()}: the director saw {service.inpkts} inbound packets and 0 "
+            f"outbound; the real servers sent {sent} packets straight to the client, which "
+            f"got all {2 * REQUESTS} replies"
+        )
     for args in (["-Ln", "--persistent-conn"], ["-Lnc"], ["-Ln", "--timeout"]):
         demo.say(demo.ipvsadm(*args).rstrip())
