@@ -6,7 +6,8 @@ order of ipvsadm's checks and their messages are exercised; regen.sh runs them
 in the oracle (fuzz.out) and the golden test replays them through pylvs-ipvsadm.
 Sync-daemon starts and -R/-h are left out (their behaviour differs on purpose
 or needs stdin).   python3 tests/golden/ipvsadm/make_fuzz.py > tests/golden/ipvsadm/fuzz.sh
-"make_fuzz.py valid > fuzz-valid.sh" writes mostly well-formed table commands instead.
+"make_fuzz.py valid > fuzz-valid.sh" writes mostly well-formed table commands instead,
+"make_fuzz.py syntax > fuzz-syntax.sh" lines of option syntax forms.
 """
 
 import random
@@ -138,7 +139,34 @@ def valid_line(rng: random.Random) -> list[str]:
     return words
 
 
+SYNTAX_WORDS = ["-A", "-a", "-L", "-l", "-Ln", "-nL", "-Lnc", "-cn", "-At", "-tA", "-srr",
+                "-s=rr", "-s", "rr", "-p", "-p30", "-p=30", "--persistent", "--persistent=",
+                "--persistent=5", "-t", "-t198.18.0.150:80", "--tcp-service=198.18.0.150:81",
+                "198.18.0.150:80", "-r", "-r198.18.0.171", "-mw3", "-w", "-3", "3", "-",
+                "--", "-list", "--list=1", "--numeric", "--num", "-n=1", "-6", "-f", "5",
+                "-f5", "-Ef5", "-X", "--exact", "--stats", "--sort=", "-Z", "-C", "-S",
+                "--set", "1", "--weight=", "-x", "-y5", "--pe=sip", "--sched-flags=flag-1",
+                "-b", "flag-2", "--tun-type=gue", "--tun-port=6080", "-i", "-g", "-o", "-h",
+                "-v", "--help", "--version", "-Lh", "-hL", "-vL", "-Ll", "-LL"]
+
+
+def syntax_line(rng: random.Random) -> list[str]:
+    """Words drawn from option syntax forms popt treats differently."""
+    return [rng.choice(SYNTAX_WORDS) for _ in range(rng.choice([1, 2, 3, 3, 4, 5, 6]))]
+
+
 def main() -> None:
+    if sys.argv[1:] == ["syntax"]:
+        rng = random.Random(SEED + 2)
+        print(f"# Random option syntax (make_fuzz.py syntax, seed {SEED + 2}): bundles, attached")
+        print("# and --opt=value arguments, lone - and --, values that look like options.")
+        for _ in range(300):
+            words = syntax_line(rng)
+            if any(w in ("-h", "--help", "-Lh", "-hL") for w in words[:1]):
+                continue  # our own help text differs on purpose
+            print("run ipvsadm " + " ".join(shlex.quote(w) for w in words))
+        print("run ipvsadm -Ln")
+        return
     if sys.argv[1:] == ["valid"]:
         rng = random.Random(SEED + 1)
         print(f"# Random well-formed command lines (make_fuzz.py valid, seed {SEED + 1}): table")
