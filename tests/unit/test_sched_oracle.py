@@ -10,6 +10,7 @@ one inactive; OVERLOAD is set when a binding reaches the upper threshold).
 
 from __future__ import annotations
 
+import functools
 import random
 import socket
 from collections.abc import Callable
@@ -210,18 +211,24 @@ def _count(text: str) -> int:
 
 
 @pytest.mark.parametrize("sc", TWOS_612, ids=[sc.name for sc in TWOS_612])
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_twos_spreads_like_the_kernel(sc: Scenario, seed: int) -> None:
-    """Random choices cannot match one by one: the final loads must, within 3 connections.
+def test_twos_spreads_like_the_kernel(sc: Scenario) -> None:
+    """Random choices cannot match one by one: the kernel's final loads must be ones we reach.
 
-    Replay's own consistency check (every choice usable) is in the counters:
-    weight 0 (Z) ends empty and X, overloaded after one connection, holds one.
+    100 seeded replays give, per dest, a range of final counts; the kernel's
+    count must lie in it. Every replayed choice is a usable dest: weight 0 (Z)
+    ends empty and X, overloaded after one connection, holds at most one.
     """
-    rng = random.Random(seed)
-    choices, counts = replay(sc, lambda: rng.getrandbits(32))
-    assert all(got != "-" for _, _, got in choices)
-    for step, expected, got in counts:
-        assert abs(_count(expected) - _count(got)) <= 3, (step, got)
-    names = {step.split()[1]: _count(got) for step, _, got in counts}
+    seen: dict[str, list[int]] = {}
+    kernel: dict[str, int] = {}
+    for seed in range(100):
+        choices, counts = replay(sc, functools.partial(random.Random(seed).getrandbits, 32))
+        assert all(got != "-" for _, _, got in choices)
+        for step, expected, got in counts:
+            name = step.split()[1]
+            seen.setdefault(name, []).append(_count(got))
+            kernel[name] = _count(expected)
+    for name, counts_seen in seen.items():
+        assert min(counts_seen) <= kernel[name] <= max(counts_seen), (name, kernel[name])
     if sc.name == "twos-filter":
-        assert names["Z"] == 0 and names["X"] <= 1
+        assert max(seen["Z"]) == 0 == kernel["Z"]
+        assert max(seen["X"]) <= 1 and kernel["X"] <= 1
