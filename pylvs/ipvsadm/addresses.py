@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 
 from pylvs.core.constants import AF_INET, AF_INET6
@@ -16,8 +17,6 @@ def _c_ulong(text: str) -> int | None:
     base = 10
     if text[:2] in ("0x", "0X"):
         base, text = 16, text[2:]
-        if not text:
-            return 0
     elif len(text) > 1 and text[0] == "0":
         base, text = 8, text[1:]
     if not text or any(ch not in _BASE_DIGITS[base] for ch in text):
@@ -25,8 +24,14 @@ def _c_ulong(text: str) -> int | None:
     return int(text, base)
 
 
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_DOTTED_QUAD = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")  # the common case, parsed fast
+
+
 def inet_aton(text: str) -> bytes | None:
     """The C library's ``inet_aton``: ``10.1`` and ``0x0a.1`` forms included; None if invalid."""
+    if _DOTTED_QUAD.fullmatch(text):
+        return bytes(int(part) for part in text.split("."))
     for i, ch in enumerate(text):
         if ch.isspace():
             text = text[:i]
@@ -52,7 +57,7 @@ def inet_aton(text: str) -> bytes | None:
 
 def inet_pton6(text: str) -> bytes | None:
     """An IPv6 literal as ``inet_pton`` accepts it (no scope, no brackets); None if invalid."""
-    if ":" not in text or "%" in text or any(ch.isspace() for ch in text):
+    if text.count(":") < 2 or "%" in text or any(ch.isspace() for ch in text):
         return None
     try:
         return ipaddress.IPv6Address(text).packed
