@@ -307,10 +307,13 @@ class Lab:
                 lines.append(f"  {host.role:<9} MISSING namespace {host.netns}")
                 healthy = False
                 continue
-            addrs = run(["ip", "-n", host.netns, "-br", "addr", "show", "dev", "eth0"]).split()
+            addrs = []
+            for link in host.links:
+                addrs += run(["ip", "-n", host.netns, "-br", "addr", "show", "dev",
+                              link.ifname]).split()[2:]
             what = self._host_status(host, st)
             healthy = healthy and "!" not in what
-            shown = " ".join(a for a in addrs[2:] if not a.startswith("fe80:"))
+            shown = " ".join(a for a in addrs if not a.startswith("fe80:"))
             lines.append(f"  {host.role:<9} {host.netns:<20} {shown:<32} {what}")
         return healthy, lines
 

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.lab
 
 REQUESTS = 4
 METHOD_FLAG = {"dr": "-g", "tun": "-i", "nat": "-m"}
-SERVICE_PORT = {"tcp": 80, "udp": 9000}
-MAPPED_PORT = {"tcp": 8080, "udp": 9090}  # NAT only: where the real servers listen
+SERVICE_PORT = {"tcp": 80, "udp": 9000, "closed": 9100}
+MAPPED_PORT = {"tcp": 8080, "udp": 9090, "closed": 9191}  # NAT: where the real servers listen
 
 UDP_CLIENT = """
 import json, socket, sys
@@ -49,11 +49,14 @@ def bracket(address: str) -> str:
 
 
 def rules(method: str) -> str:
-    """The ``ipvsadm -R`` text for the lab: TCP 80 and UDP 9000 on both VIPs, rr, 2 dests."""
+    """The ``ipvsadm -R`` text for the lab, on both VIPs, rr over both real servers.
+
+    TCP 80 (nginx), UDP 9000 (the echo server), UDP 9100 (a port nobody listens on).
+    """
     lines = []
     for vip, rips in ((VIP, [rip(1, method), rip(2, method)]),
                       (VIP6, [rip6(1, method), rip6(2, method)])):
-        for proto, flag in (("tcp", "-t"), ("udp", "-u")):
+        for proto, flag in (("tcp", "-t"), ("udp", "-u"), ("closed", "-u")):
             vport = SERVICE_PORT[proto]
             rport = MAPPED_PORT[proto] if method == "nat" else vport
             lines.append(f"-A {flag} {bracket(vip)}:{vport} -s rr")
@@ -172,3 +175,53 @@ def test_only_tun_real_servers_decapsulate(method_lab: tuple[str, Lab]) -> None:
         expected = "kernel" if ipip.returncode == 0 else "bpf"  # this host's kernel decides
         assert state.decap[rs.role] == expected
         assert ("pylvs_tun_decap" in shown) == (expected == "bpf")
+
+
+CLOSED_PORT_CLIENT = """
+import json, socket, sys
+family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+results = []
+for i in range(int(sys.argv[3])):
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    s.connect((sys.argv[1], int(sys.argv[2])))  # connected: ICMP errors reach the socket
+    s.send(b"anyone?")
+    try:
+        s.recv(2048)
+        results.append("answered")
+    except ConnectionRefusedError:
+        results.append("refused")
+    except socket.timeout:
+        results.append("timeout")
+    s.close()
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_port_unreachable_from_a_real_server_reaches_the_client(
+    method_lab: tuple[str, Lab], family: int
+) -> None:
+    """The real server's ICMP port unreachable gets to the client's socket (NAT: rewritten)."""
+    method, lab = method_lab
+    vip = VIP if family == 4 else VIP6
+    client = lab.topology().host("client").netns
+    out = in_netns(client, sys.executable, "-c", CLOSED_PORT_CLIENT, vip,
+                   str(SERVICE_PORT["closed"]), "2")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == ["refused", "refused"], f"{method} IPv{family}"
+    c = service_counters(lab, "closed", vip)
+    assert (c.conns, c.inpkts) == (2, 2)
+    # NAT: the error comes back through the director, is matched to its connection and
+    # rewritten inside (RIP:9191 -> VIP:9100); DR/TUN: it goes straight to the client.
+    assert c.outpkts == (2 if method == "nat" else 0)
+
+
+def test_the_directors_daemon_serves_every_lab_link(method_lab: tuple[str, Lab]) -> None:
+    method, lab = method_lab
+    state = lab.state()
+    assert state is not None and state.daemon_pid is not None
+    with open(f"/proc/{state.daemon_pid}/cmdline", "rb") as f:
+        argv = f.read().decode().split("\0")
+    links = [argv[i + 1] for i, a in enumerate(argv) if a == "--interface"]
+    assert links == (["eth0", "eth1"] if method == "nat" else ["eth0"])
