@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "or show whether it runs.",
     )
     parser.set_defaults(func=lambda _a: parser.error("choose run, start, stop or status"))
-    sub = parser.add_subparsers(dest="director_command", metavar="{run,start,stop,status}")
+    sub = parser.add_subparsers(dest="director_command", metavar="{run,start,stop,status,reload}")
     p = sub.add_parser("run", help="run pylvsd in the foreground (same options as pylvsd)")
     daemon.add_daemon_options(p)
     p.set_defaults(func=_run)
@@ -59,6 +59,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = sub.add_parser("status", help="whether pylvsd runs, with a summary")
     add_target_options(p)
     p.set_defaults(func=_status)
+    p = sub.add_parser("reload", help="re-read the --config file, apply only the difference")
+    add_target_options(p)
+    p.set_defaults(func=_reload)
 
 
 def add_target_options(p: argparse.ArgumentParser) -> None:
@@ -71,6 +74,12 @@ def add_target_options(p: argparse.ArgumentParser) -> None:
 
 def _err(message: str) -> None:
     print(f"pylvs director: {message}", file=sys.stderr)
+
+
+def _reload(args: argparse.Namespace) -> int:
+    from pylvs.cli.health import reload_command
+
+    return reload_command(args)
 
 
 def _run(args: argparse.Namespace) -> int:

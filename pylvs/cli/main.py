@@ -7,12 +7,12 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from pylvs.cli import director, lab, realserver, service
+from pylvs.cli import director, health, lab, realserver, service
 from pylvs.control.client import ControlError, DaemonUnavailable
 
 # Each module adds its subcommand with ``register(subparsers)``; its parsers set ``func``.
 # A module may also provide ``run(args) -> int`` to wrap its commands (its own errors).
-SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (director, service, realserver, lab)
+SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (director, service, realserver, lab, health)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -143,6 +143,11 @@ def _status(args: argparse.Namespace) -> int:
         return director.STATUS_NOT_RUNNING
     print("\n".join(director.describe(status)))
     with Client(socket_path) as client:
+        if status.get("config"):  # --config: services with their real servers' health
+            from pylvs.cli.health import print_health_table
+
+            print_health_table(client)
+            return 0
         text = format_services(
             client.list_services(), ListFormat(numeric=True), SystemResolver(), client.get_info()
         )

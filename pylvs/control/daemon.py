@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from pylvs.control.config_runtime import ConfigRejected, ConfigRuntime, control_handlers
 from pylvs.control.dispatch import Dispatcher
 from pylvs.control.rules import DEFAULT_RULES, RulesFileError, restore_into, save_rules
 from pylvs.control.server import ControlServer, SocketInUse
@@ -57,6 +58,9 @@ def add_daemon_options(p: argparse.ArgumentParser) -> None:
                    help="control socket (default: $PYLVS_SOCKET or /run/pylvs/pylvsd.sock)")
     p.add_argument("--rules", metavar="FILE", default=DEFAULT_RULES,
                    help=f"rules restored at start, ipvsadm -R format (default {DEFAULT_RULES})")
+    p.add_argument("--config", metavar="FILE", default=None,
+                   help="keepalived.conf or .toml configuration with health checks "
+                   "(instead of --rules; SIGHUP reloads it)")
     p.add_argument("--save-on-exit", action="store_true",
                    help="save the table to the rules file on SIGTERM/SIGINT")
     p.add_argument("--interface", metavar="IFACE", action="append", default=[],
@@ -79,8 +83,10 @@ class Daemon:
         self.started = time.monotonic()
         self.datapath: Datapath | None = None
         self.datapath_kind = "none"
+        self.config_runtime: ConfigRuntime | None = None
         self.dispatcher = Dispatcher(
-            self.ipvs, on_change=self._table_changed, clock=time.monotonic, status=self._status
+            self.ipvs, on_change=self._table_changed, clock=time.monotonic, status=self._status,
+            handlers=control_handlers(lambda: self.config_runtime, self.reload),
         )
         self.server = ControlServer(self.dispatcher, self.socket_path)
         self._stop = asyncio.Event()
@@ -98,6 +104,7 @@ class Daemon:
             "uptime": round(time.monotonic() - self.started, 1),
             "socket": self.socket_path,
             "rules": self.rules_path,
+            "config": self.opts.config,
             "datapath": self.datapath_kind,
             "interfaces": list(self.opts.interface),
             "argv": daemon_argv(self.opts),
@@ -107,7 +114,16 @@ class Daemon:
         return out
 
     def restore(self) -> None:
-        """Load the rules file into the table, all or nothing."""
+        """Load the rules file (or the --config file) into the table, all or nothing."""
+        if self.opts.config:
+            log.info("--config %s given: the rules file is not restored", self.opts.config)
+            try:
+                self.config_runtime = ConfigRuntime(
+                    self.opts.config, self.ipvs, self._table_changed
+                )
+            except ConfigRejected as exc:
+                raise StartupError(f"refusing to start: {exc}") from None
+            return
         try:
             n = restore_into(self.ipvs, self.rules_path)
         except RulesFileError as exc:
@@ -164,6 +180,8 @@ class Daemon:
                 raise StartupError(f"cannot serve {self.socket_path}: {exc}") from None
             write_pidfile(self.opts.pidfile)
             log.info("pylvsd %d serving %s", os.getpid(), self.socket_path)
+            if self.config_runtime is not None:
+                self.config_runtime.start()
             timers = asyncio.create_task(self._timers())
             await self._stop.wait()
             timers.cancel()
@@ -174,6 +192,10 @@ class Daemon:
 
     def reload(self) -> None:
         """SIGHUP: replace the table by the rules file, all or nothing (errors are logged)."""
+        if self.config_runtime is not None:  # --config: apply the difference only
+            with contextlib.suppress(ConfigRejected):
+                self.config_runtime.reload()
+            return
         if not os.path.exists(self.rules_path):  # a missing file would flush everything
             log.error("SIGHUP: %s does not exist; table unchanged", self.rules_path)
             return
@@ -192,6 +214,8 @@ class Daemon:
     async def shutdown(self) -> None:
         """Stop serving, stop the datapath, save if asked, remove socket and pidfile."""
         await self.server.stop()
+        if self.config_runtime is not None:
+            await self.config_runtime.stop()
         if self.datapath is not None:
             try:
                 self.datapath.stop()
@@ -210,6 +234,8 @@ class Daemon:
 def daemon_argv(opts: argparse.Namespace) -> list[str]:
     """The pylvsd arguments that recreate this daemon (for ``restart``)."""
     argv = ["--socket", opts.socket or default_socket_path(), "--rules", opts.rules]
+    if opts.config:
+        argv += ["--config", opts.config]
     if opts.save_on_exit:
         argv.append("--save-on-exit")
     for iface in opts.interface:
