@@ -155,7 +155,12 @@ class Runner:
                 pending.clear()
             return result
 
-        for _, words in restore_lines(self.stdin.read()):
+        try:
+            text = self.stdin.read()
+        except (UnicodeDecodeError, OSError) as exc:
+            self.stderr.write(f"{self.prog}: cannot read the rules on standard input: {exc}\n")
+            return 2
+        for _, words in restore_lines(text):
             try:
                 c = parse_command(words, self.resolver, self.prog, restore=True)
                 if c.cmd == "R":

@@ -103,3 +103,17 @@ def test_failed_restore_line_keeps_earlier_lines(client: Client) -> None:
 ])
 def test_kernel_messages(op: str, err: int, detail: str, want: str) -> None:
     assert kernel_message(op, err, detail) == want
+
+
+class _BadStdin(io.StringIO):
+    def read(self, size: int | None = -1) -> str:
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+
+def test_unreadable_restore_input_is_refused(client: Client) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    rc = main(["-R"], client=client, stdin=_BadStdin(), stdout=out, stderr=err,
+              resolver=StaticResolver(), prog="ipvsadm")
+    assert rc == 2
+    assert err.getvalue().startswith("ipvsadm: cannot read the rules on standard input")
+    assert client.list_services() == []
