@@ -320,7 +320,12 @@ def format_timeouts(tcp: int, tcpfin: int, udp: int) -> str:
 
 
 def format_daemons(daemons: Sequence[Mapping[str, Any]]) -> str:
-    """``-L --daemon``: one line per running sync daemon, master first."""
+    """``-L --daemon``: one line per running sync daemon, master first.
+
+    Each daemon is a mapping with ``state`` ("master"/"backup"), ``mcast_ifn``,
+    ``syncid`` and, when known, ``sync_maxlen``, ``mcast_group``, ``mcast_port``,
+    ``mcast_ttl`` (the keys ``Client.start_daemon`` is given).
+    """
     order = {"master": 0, "backup": 1}
     out = []
     for d in sorted(daemons, key=lambda d: order.get(str(d.get("state")), 2)):
