@@ -6,6 +6,8 @@ import errno
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pylvs.cli.ipvsadm import main
 from pylvs.control.client import Client
@@ -117,3 +119,25 @@ def test_unreadable_restore_input_is_refused(client: Client) -> None:
     assert rc == 2
     assert err.getvalue().startswith("ipvsadm: cannot read the rules on standard input")
     assert client.list_services() == []
+
+
+_WORDS = st.sampled_from([
+    "-A", "-E", "-D", "-C", "-R", "-S", "-a", "-e", "-d", "-L", "-Z", "--set", "-n", "-c",
+    "-t", "-u", "--sctp-service", "-f", "-6", "-s", "-p", "-M", "-r", "-g", "-i", "-m", "-w",
+    "-x", "-y", "-b", "--pe", "-o", "--tun-type", "--tun-port", "--tun-csum", "--stats",
+    "--rate", "--exact", "--timeout", "--daemon", "--start-daemon", "--stop-daemon", "master",
+    "--syncid", "--mcast-group", "198.18.0.1:80", "[2001:db8::1]:80", "rr", "sh", "mh",
+    "flag-1", "sh-port", "gue", "7", "0", "-1", "--", "-", "x",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=8))
+def test_any_command_line_gives_a_status_never_an_exception(argv: list[str]) -> None:
+    client = Client(transport=InProcess(IPVS()))
+    out, err = io.StringIO(), io.StringIO()
+    rc = main(argv, client=client, stdin=io.StringIO("-A -t 198.18.0.1:80\n"), stdout=out,
+              stderr=err, resolver=StaticResolver(), prog="ipvsadm")
+    assert rc in (0, 1, 2, 255)
+    if rc not in (0, 1):
+        assert err.getvalue().endswith("\n")
