@@ -40,6 +40,7 @@ INT_MAX = (1 << 31) - 1
 UINT32_MAX = (1 << 32) - 1
 SCHED_FLAG_BITS = SvcFlag.SCHED1 | SvcFlag.SCHED2 | SvcFlag.SCHED3
 
+
 @dataclass(slots=True)
 class DaemonOptions:
     """Options of ``--start-daemon`` / ``--stop-daemon``."""
