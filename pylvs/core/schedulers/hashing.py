@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pylvs.core.constants import AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
-
-if TYPE_CHECKING:
-    from pylvs.core.meta import PacketMeta
 
 GOLDEN_RATIO_32 = 0x61C88647
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF
 
-_PORT_PROTOCOLS = frozenset({IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP})
+PORT_PROTOCOLS = frozenset({IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP})
+"""Protocols whose source port sh-port / mh-port add to the hash (others hash port 0)."""
 
 
 def hash_32(value: int, bits: int) -> int:
@@ -34,21 +30,6 @@ def fold_addr(af: int, addr: bytes) -> int:
             ^ int.from_bytes(addr[8:12], "big")
             ^ int.from_bytes(addr[12:16], "big")
         )
-
-
-def source_of(pkt: PacketMeta, use_port: bool) -> tuple[bytes, int]:
-    """The client address (and port, if ``use_port``) a source-hashing scheduler keys on.
-
-    For an ICMP error (``related``) the quoted packet travels towards the
-    client, so the client is its destination (the kernel's inverse header).
-    """
-    if pkt.related:
-        if use_port and pkt.protocol in _PORT_PROTOCOLS:
-            return pkt.daddr, pkt.dport
-        return pkt.daddr, 0
-    if use_port and pkt.protocol in _PORT_PROTOCOLS:
-        return pkt.saddr, pkt.sport
-    return pkt.saddr, 0
 
 
 def hsiphash_u32(value: int, k0: int, k1: int) -> int:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pylvs.core.constants import SCHED_MH_FALLBACK, SCHED_MH_PORT
 from pylvs.core.schedulers.base import Rand32, Scheduler
-from pylvs.core.schedulers.hashing import M32, fold_addr, hsiphash_u32, source_of
+from pylvs.core.schedulers.hashing import M32, PORT_PROTOCOLS, fold_addr, hsiphash_u32
 
 if TYPE_CHECKING:
     from pylvs.core.meta import PacketMeta
@@ -124,7 +124,14 @@ class MaglevHashing(Scheduler):
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         flags = svc.flags
-        addr, port = source_of(pkt, bool(flags & _PORT))
+        # the client: for an ICMP error (related) the quoted packet travels towards
+        # it, so it is the quoted destination (the kernel's inverse header)
+        if pkt.related:
+            addr, port = pkt.daddr, pkt.dport
+        else:
+            addr, port = pkt.saddr, pkt.sport
+        if not flags & _PORT or pkt.protocol not in PORT_PROTOCOLS:
+            port = 0
         base = port + (int.from_bytes(addr, "big") if len(addr) == 4 else fold_addr(svc.af, addr))
         ih = _slot_memo.get(base & M32)
         if ih is None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pylvs.core.constants import SCHED_SH_FALLBACK, SCHED_SH_PORT
 from pylvs.core.schedulers.base import Rand32, Scheduler
-from pylvs.core.schedulers.hashing import M32, fold_addr, hash_32, source_of
+from pylvs.core.schedulers.hashing import GOLDEN_RATIO_32, M32, PORT_PROTOCOLS, fold_addr
 
 if TYPE_CHECKING:
     from pylvs.core.meta import PacketMeta
@@ -62,8 +62,16 @@ class SourceHashing(Scheduler):
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         flags = svc.flags
-        addr, port = source_of(pkt, bool(flags & _PORT))
-        h = hash_32((port + fold_addr(svc.af, addr)) & M32, SH_TAB_BITS)
+        # the client: for an ICMP error (related) the quoted packet travels towards
+        # it, so it is the quoted destination (the kernel's inverse header)
+        if pkt.related:
+            addr, port = pkt.daddr, pkt.dport
+        else:
+            addr, port = pkt.saddr, pkt.sport
+        if not flags & _PORT or pkt.protocol not in PORT_PROTOCOLS:
+            port = 0
+        a = int.from_bytes(addr, "big") if len(addr) == 4 else fold_addr(svc.af, addr)
+        h = (((port + a) * GOLDEN_RATIO_32) & M32) >> (32 - SH_TAB_BITS)
         buckets = self.buckets
         d = buckets[h]
         if d is None:
