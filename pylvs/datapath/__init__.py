@@ -1,4 +1,4 @@
-"""Packet I/O for a director: the Python (AF_PACKET) path; the XDP fast path comes later.
+"""Packet I/O for a director: the Python (AF_PACKET) path and the XDP fast path in front of it.
 
 ``create(kind, ipvs, interfaces, loop, log)`` builds a :class:`Datapath`; the
 daemon calls ``start()``, ``table_changed()`` after each rule change,
@@ -63,15 +63,22 @@ def create(kind: str, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractE
     log = log if log is not None else logging.getLogger("pylvs.datapath")
     if kind == "none":
         return NullDatapath()
-    if kind == "xdp":
-        raise DatapathError("the xdp datapath is not available in this version:"
-                            " use --datapath python (or auto)")
-    if kind not in ("auto", "python"):
+    if kind not in ("auto", "python", "xdp"):
         raise DatapathError(f"unknown datapath {kind!r}: choose one of {', '.join(KINDS)}")
     if not interfaces:
-        raise DatapathError("the python datapath needs at least one interface")
+        raise DatapathError(f"the {kind} datapath needs at least one interface")
     from pylvs.datapath.python import PythonDatapath
 
-    if kind == "auto":
-        log.info("datapath auto: using the python datapath (xdp is not available yet)")
+    if kind in ("auto", "xdp"):
+        from pylvs.datapath.xdp.datapath import XdpDatapath, load_program
+
+        try:
+            program = load_program()
+        except Exception as exc:
+            if kind == "xdp":
+                raise DatapathError(f"the xdp fast path cannot be loaded: {exc}") from exc
+            log.info("datapath auto: using the python datapath (xdp unavailable: %s)", exc)
+            return PythonDatapath(ipvs, interfaces, loop, log)
+        return XdpDatapath(ipvs, interfaces, loop, log, program=program,
+                           fallback=kind == "auto")
     return PythonDatapath(ipvs, interfaces, loop, log)

@@ -19,14 +19,26 @@ def loop() -> asyncio.AbstractEventLoop:
     lp.close()
 
 
+def _no_xdp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XDP program cannot be loaded (as without root or clang)."""
+    from pylvs.datapath.xdp import datapath as xdp_datapath
+
+    def refuse() -> None:
+        raise RuntimeError("no BPF here")
+
+    monkeypatch.setattr(xdp_datapath, "load_program", refuse)
+
+
 def test_auto_is_the_python_datapath_and_says_so(loop: asyncio.AbstractEventLoop,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+                                                  caplog: pytest.LogCaptureFixture,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_xdp(monkeypatch)
     log = logging.getLogger("test.datapath")
     with caplog.at_level(logging.INFO, logger="test.datapath"):
         dp = create("auto", IPVS(), ["eth0"], loop, log)
     assert isinstance(dp, PythonDatapath)
     lines = [r.getMessage() for r in caplog.records]
-    assert len(lines) == 1 and "python" in lines[0]
+    assert len(lines) == 1 and "python" in lines[0] and "no BPF here" in lines[0]
 
 
 def test_python_is_not_started_by_create(loop: asyncio.AbstractEventLoop) -> None:
@@ -36,8 +48,10 @@ def test_python_is_not_started_by_create(loop: asyncio.AbstractEventLoop) -> Non
                              "drops": 0}
 
 
-def test_xdp_fails_clearly(loop: asyncio.AbstractEventLoop) -> None:
-    with pytest.raises(DatapathError, match=r"xdp .*not available.*python"):
+def test_xdp_fails_clearly(loop: asyncio.AbstractEventLoop,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_xdp(monkeypatch)
+    with pytest.raises(DatapathError, match=r"xdp fast path cannot be loaded: no BPF here"):
         create("xdp", IPVS(), ["eth0"], loop)
 
 

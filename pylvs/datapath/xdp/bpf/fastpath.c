@@ -1,0 +1,89 @@
+/* pylvs XDP fast path: packets of established flows Python installed are forwarded
+ * here (DR, NAT both ways, IPIP / IPv6-in-IPv6); everything else is passed up to the
+ * Python datapath unchanged. */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "constants.h"
+#include "structs.h"
+#include "maps.h"
+#include "parse.h"
+#include "dr.h"
+#include "nat.h"
+#include "tunnel.h"
+#include "tcp_state.h"
+
+static __always_inline int count(__u32 what, int action)
+{
+	__u64 *n = bpf_map_lookup_elem(&stat_counters, &what);
+	if (n)
+		*n += 1;
+	return action;
+}
+
+/* 0: rewritten, send it; -1: refused untouched (pass it up); -2: broken mid-way. */
+static __always_inline int forward(struct xdp_md *ctx, const struct packet *p,
+				   const struct flow_value *f)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	switch (f->action) {
+	case FLOW_DR:
+		if (!may_forward(p, f->mtu))
+			return -1;
+		if (decrement_ttl(data, data_end, p->key.family) || set_macs(data, data_end, f))
+			return -2;
+		return 0;
+	case FLOW_NAT_IN:
+	case FLOW_NAT_OUT:
+		if (f->daf != p->key.family || !may_forward(p, f->mtu) ||
+		    !nat_rewritable(data, data_end, p))
+			return -1;
+		if (nat_rewrite(data, data_end, p, f, f->action == FLOW_NAT_OUT))
+			return -2;
+		if (decrement_ttl(data, data_end, p->key.family) || set_macs(data, data_end, f))
+			return -2;
+		return 0;
+	case FLOW_TUN:
+		if (!tunnel_may_forward(p, f))
+			return -1;
+		if (decrement_ttl(data, data_end, p->key.family) || encapsulate(ctx, p, f))
+			return -2;
+		return 0;
+	}
+	return -1;
+}
+
+SEC("xdp")
+int pylvs_fastpath(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct packet p = {};
+
+	int parsed = parse_packet(data, data_end, &p);
+	if (parsed == PARSE_NOT_IP)
+		return count(STAT_NOT_IP, XDP_PASS);
+	if (parsed != PARSE_OK)
+		return count(STAT_UNHANDLED, XDP_PASS);
+	struct flow_value *found = bpf_map_lookup_elem(&flows, &p.key);
+	if (!found)
+		return count(STAT_MISS, XDP_PASS);
+	struct flow_value f = *found;
+	if (p.key.protocol == PROTO_TCP && !tcp_state_kept(f.tcp_table, f.tcp_state, p.tcp_flags))
+		return count(STAT_STATE, XDP_PASS);
+	struct flow_stats *st = bpf_map_lookup_elem(&flow_stats, &p.key);
+	if (!st)
+		return count(STAT_MISS, XDP_PASS);
+	int done = forward(ctx, &p, &f);
+	if (done == -1)
+		return count(STAT_UNHANDLED, XDP_PASS);
+	if (done)
+		return count(STAT_UNHANDLED, XDP_DROP);
+	/* past this point the frame is rewritten: it leaves here */
+	__sync_fetch_and_add(&st->packets, 1);
+	__sync_fetch_and_add(&st->bytes, p.ip_len);
+	st->last_seen_ns = bpf_ktime_get_ns();
+	return count(STAT_FORWARDED, transmit(ctx, &f));
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,198 @@
+"""The XDP datapath: the Python datapath with the fast-path program in front of it.
+
+The program is attached to every interface; what it does not forward (new
+connections, state changes, anything it does not parse) reaches the Python datapath
+exactly as without it. After Python forwards a packet of a connection the flow is
+installed; every ``SYNC_PERIOD`` seconds, and at once after a rule change, the
+per-flow counters are folded into the IPVS stats and stale flows removed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from pylvs.core.ipvs import IPVS
+from pylvs.core.meta import PacketMeta, Verdict
+from pylvs.datapath.python import PythonDatapath
+from pylvs.datapath.xdp.flows import FlowCache, Hop
+from pylvs.datapath.xdp.loader import PIN_ROOT, FastPathProgram
+
+SYNC_PERIOD = 0.5  # seconds between folds of the program's counters into the stats
+
+
+class _InstallingForwarder:
+    """The Python datapath's Forwarder, offering every carried-out verdict to the cache."""
+
+    def __init__(self, inner: Any, owner: XdpDatapath) -> None:
+        self._inner = inner
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def apply(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Any,
+              in_ifindex: int, now: float) -> None:
+        """Forward as the Python datapath does, then install the connection's flow."""
+        self._inner.apply(verdict, meta, frame, p, in_ifindex, now)
+        if verdict.conn is not None:
+            self._owner.offer(verdict, meta, p, now)
+
+
+class XdpDatapath:
+    """Fast path in XDP, slow path in Python, one IPVS table."""
+
+    kind = "xdp"
+
+    def __init__(self, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractEventLoop,
+                 log: logging.Logger, program: FastPathProgram | None = None,
+                 python: PythonDatapath | None = None, pin_root: Path = PIN_ROOT,
+                 fallback: bool = False) -> None:
+        self.ipvs = ipvs
+        self.interfaces = list(interfaces)
+        self.loop = loop
+        self.log = log
+        self.program = program
+        self.python = python if python is not None else PythonDatapath(ipvs, interfaces,
+                                                                       loop, log)
+        self.pin_root = pin_root
+        self.fallback = fallback  # "auto": an attach failure leaves the Python datapath alone
+        self.cache: FlowCache | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._sync_pending = False
+        self.mode = ""
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the program, start the Python datapath, attach to every interface."""
+        try:
+            if self.program is None:
+                self.program = FastPathProgram()
+            self.cache = FlowCache(self.ipvs, self.program)
+            self.python.start()
+            handler = self.python.handler
+            assert handler is not None
+            handler.forwarder = _InstallingForwarder(handler.forwarder, self)  # type: ignore[assignment]
+            try:
+                for rx in self.python.rx:
+                    self._attach(rx.ifindex, rx.name)
+            except OSError as exc:
+                if not self.fallback:
+                    raise
+                self.log.info("datapath auto: using the python datapath (xdp attach"
+                              " failed: %s)", exc)
+                self._drop_program()
+                self.kind = "python"
+                return
+            instance = "-".join(self.interfaces)
+            pinned = self.program.pin(instance, self.pin_root)
+            if pinned is None:
+                self.log.info("xdp: bpffs is not mounted at %s; maps are not pinned",
+                              self.pin_root.parent)
+        except BaseException:
+            self.stop()
+            raise
+        self._arm()
+        self.log.info("xdp fast path on %s (%s mode)", ", ".join(self.interfaces), self.mode)
+
+    def _attach(self, ifindex: int, name: str) -> None:
+        assert self.program is not None
+        try:
+            self.program.attach(ifindex, "native")
+            self.mode = "native"
+        except OSError as exc:
+            self.log.warning("xdp: native mode refused on %s (%s); using generic mode",
+                             name, exc.strerror)
+            self.program.attach(ifindex, "generic")
+            self.mode = "generic"
+
+    def stop(self) -> None:
+        """Fold the last counters, detach, unpin, unload; stop the Python datapath."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._drop_program()
+        self.python.stop()
+
+    def _drop_program(self) -> None:
+        if self.program is not None:
+            if self.cache is not None:
+                try:
+                    self.cache.clear()
+                except OSError as exc:
+                    self.log.error("xdp: could not read the last flow counters: %s", exc)
+            self.program.close()
+            self.program = None
+        self.cache = None
+
+    def table_changed(self) -> None:
+        """The rules changed: the Python datapath's filters, and a sync at once."""
+        self.python.table_changed()
+        if not self._sync_pending:
+            self._sync_pending = True
+            self.loop.call_soon(self.sync)
+
+    def counters(self) -> dict[str, int]:
+        """The Python datapath's counters plus ``xdp.*`` (program outcomes, flows)."""
+        out = dict(self.python.counters())
+        if self.program is not None:
+            for name, n in self.program.counters().items():
+                out[f"xdp.{name}"] = n
+        if self.cache is not None:
+            out["xdp.flows"] = len(self.cache.flows)
+            out["xdp.installed"] = self.cache.stats.installed
+            out["xdp.removed"] = self.cache.stats.removed
+        return out
+
+    # -- flows ----------------------------------------------------------------
+
+    def offer(self, verdict: Verdict, meta: PacketMeta, p: Any, now: float) -> None:
+        """Install the flow of a packet Python just carried out."""
+        if self.cache is None:
+            return
+        handler = self.python.handler
+        if handler is None:
+            return
+        resolver = handler.forwarder.resolver
+        macs = self.python.macs
+
+        def hop_of(af: int, addr: bytes) -> Hop | None:
+            h = resolver.lookup(af, addr, now)
+            if h is None or h.ifindex not in macs:
+                return None
+            return Hop(h.ifindex, h.mac, macs[h.ifindex], h.src, h.mtu)
+
+        try:
+            self.cache.offer(verdict, meta, p, hop_of)
+        except OSError as exc:  # a full map: the connection stays on the slow path
+            self.log.debug("xdp: flow not installed: %s", exc)
+
+    def sync(self) -> None:
+        """Fold the program's counters into the stats; drop stale flows."""
+        self._sync_pending = False
+        if self.cache is not None:
+            self.cache.sync()
+
+    def _arm(self) -> None:
+        self._timer = self.loop.call_later(SYNC_PERIOD, self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        started = time.monotonic()
+        try:
+            self.sync()
+        except Exception:
+            self.log.exception("xdp: flow sync failed")
+        if time.monotonic() - started > SYNC_PERIOD:
+            self.log.warning("xdp: a flow sync took longer than its period")
+        if self.program is not None:
+            self._arm()
+
+
+def load_program() -> FastPathProgram:
+    """Build (if needed) and load the fast-path program; raises with the reason."""
+    return FastPathProgram()

@@ -1,0 +1,193 @@
+"""The loaded fast-path program: attach/detach, map access, pinning, test runs."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+from collections.abc import Iterator
+from pathlib import Path
+
+from pylvs.datapath.xdp import libbpf
+from pylvs.datapath.xdp.build import build
+from pylvs.datapath.xdp.schema import STAT_NAMES, FlowKey, FlowStats, FlowValue
+
+PROGRAM_NAME = b"pylvs_fastpath"
+MAP_NAMES = ("flows", "flow_stats", "stat_counters")
+BPFFS_MAGIC = 0xCAFE4A11
+PIN_ROOT = Path("/sys/fs/bpf/pylvs")
+MAX_FRAME = 9216  # bytes of output room for a test run
+
+
+def _is_bpffs(path: Path) -> bool:
+    return _fs_magic(path) == BPFFS_MAGIC
+
+
+def _fs_magic(path: Path) -> int:
+    """f_type of the file system holding ``path`` (statfs; os.statvfs lacks it)."""
+
+    class _Statfs(ctypes.Structure):
+        _fields_ = [("f_type", ctypes.c_long), ("rest", ctypes.c_long * 15)]
+
+    buf = _Statfs()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.statfs(str(path).encode(), ctypes.byref(buf)) != 0:
+        return 0
+    return int(buf.f_type) & 0xFFFFFFFF
+
+
+class FastPathProgram:
+    """The compiled program loaded into the kernel, with its maps' descriptors."""
+
+    def __init__(self, obj_path: Path | None = None) -> None:
+        lib = libbpf.lib()
+        path = obj_path if obj_path is not None else build()
+        ctypes.set_errno(0)
+        obj = lib.bpf_object__open_file(str(path).encode(), None)
+        if not obj:
+            libbpf.check(-1, f"opening {path}")
+        ret = lib.bpf_object__load(obj)
+        if ret:
+            lib.bpf_object__close(obj)
+            libbpf.check(ret if ret < 0 else -1, "loading the XDP program (verifier log above)")
+        self._obj = obj
+        prog = lib.bpf_object__find_program_by_name(obj, PROGRAM_NAME)
+        self.prog_fd = libbpf.check(lib.bpf_program__fd(prog), "finding the program")
+        self.map_fds = {n: libbpf.check(lib.bpf_object__find_map_fd_by_name(obj, n.encode()),
+                                        f"finding map {n}") for n in MAP_NAMES}
+        self.ncpus = max(1, lib.libbpf_num_possible_cpus())
+        self.attached: dict[int, int] = {}  # ifindex -> XDP flags used
+        self.pinned: Path | None = None
+
+    def close(self) -> None:
+        """Detach from every interface, unpin the maps and unload."""
+        for ifindex in list(self.attached):
+            self.detach(ifindex)
+        self.unpin()
+        if self._obj:
+            libbpf.lib().bpf_object__close(self._obj)
+            self._obj = None
+
+    # -- attach ----------------------------------------------------------------
+
+    def attach(self, ifindex: int, mode: str = "native") -> None:
+        """Attach to an interface ("native" driver mode, or "generic" skb mode)."""
+        flags = libbpf.XDP_FLAGS_DRV_MODE if mode == "native" else libbpf.XDP_FLAGS_SKB_MODE
+        libbpf.check(libbpf.lib().bpf_xdp_attach(ifindex, self.prog_fd, flags, None),
+                     f"attaching XDP to interface {ifindex}")
+        self.attached[ifindex] = flags
+
+    def detach(self, ifindex: int) -> None:
+        """Detach from an interface (gone already is fine)."""
+        flags = self.attached.pop(ifindex, 0)
+        ret = libbpf.lib().bpf_xdp_detach(ifindex, flags, None)
+        if ret < 0 and -ret not in (errno.ENODEV, errno.ENOENT):
+            libbpf.check(ret, f"detaching XDP from interface {ifindex}")
+
+    # -- pinning ---------------------------------------------------------------
+
+    def pin(self, instance: str, root: Path = PIN_ROOT) -> Path | None:
+        """Pin the maps under ``root/instance``; None when bpffs is not mounted there."""
+        if not _is_bpffs(root.parent):
+            return None
+        where = root / instance
+        where.mkdir(parents=True, exist_ok=True)
+        for name, fd in self.map_fds.items():
+            target = where / name
+            target.unlink(missing_ok=True)
+            libbpf.check(libbpf.lib().bpf_obj_pin(fd, str(target).encode()), f"pinning {name}")
+        self.pinned = where
+        return where
+
+    def unpin(self) -> None:
+        """Remove the pinned maps and their directory."""
+        if self.pinned is None:
+            return
+        for name in MAP_NAMES:
+            (self.pinned / name).unlink(missing_ok=True)
+        for d in (self.pinned, self.pinned.parent):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        self.pinned = None
+
+    # -- maps ------------------------------------------------------------------
+
+    def put_flow(self, key: FlowKey, value: FlowValue) -> None:
+        """Install or replace a flow; its counters start at zero if it had none."""
+        lib = libbpf.lib()
+        libbpf.check(lib.bpf_map_update_elem(self.map_fds["flows"], ctypes.byref(key),
+                                             ctypes.byref(value), libbpf.BPF_ANY),
+                     "installing a flow")
+        zero = FlowStats()
+        ret = lib.bpf_map_update_elem(self.map_fds["flow_stats"], ctypes.byref(key),
+                                      ctypes.byref(zero), libbpf.BPF_NOEXIST)
+        if ret < 0 and ctypes.get_errno() != errno.EEXIST and -ret != errno.EEXIST:
+            lib.bpf_map_delete_elem(self.map_fds["flows"], ctypes.byref(key))
+            libbpf.check(ret, "creating a flow's counters")
+
+    def flow_stats(self, key: FlowKey) -> FlowStats | None:
+        """The flow's counters, None when it has none."""
+        st = FlowStats()
+        ret = libbpf.lib().bpf_map_lookup_elem(self.map_fds["flow_stats"], ctypes.byref(key),
+                                               ctypes.byref(st))
+        return st if ret == 0 else None
+
+    def flow(self, key: FlowKey) -> FlowValue | None:
+        """The installed flow value, None when absent."""
+        v = FlowValue()
+        ret = libbpf.lib().bpf_map_lookup_elem(self.map_fds["flows"], ctypes.byref(key),
+                                               ctypes.byref(v))
+        return v if ret == 0 else None
+
+    def delete_flow(self, key: FlowKey) -> FlowStats | None:
+        """Remove a flow; its last counters (None when it had none)."""
+        lib = libbpf.lib()
+        lib.bpf_map_delete_elem(self.map_fds["flows"], ctypes.byref(key))
+        st = self.flow_stats(key)
+        lib.bpf_map_delete_elem(self.map_fds["flow_stats"], ctypes.byref(key))
+        return st
+
+    def flow_keys(self) -> Iterator[FlowKey]:
+        """Every key of the flow map (a snapshot)."""
+        lib = libbpf.lib()
+        keys = []
+        prev: FlowKey | None = None
+        while True:
+            nxt = FlowKey()
+            ret = lib.bpf_map_get_next_key(self.map_fds["flows"],
+                                           ctypes.byref(prev) if prev is not None else None,
+                                           ctypes.byref(nxt))
+            if ret != 0:
+                break
+            keys.append(nxt)
+            prev = nxt
+        return iter(keys)
+
+    def counters(self) -> dict[str, int]:
+        """Program-wide packet counts by outcome, summed over CPUs."""
+        out = {}
+        lib = libbpf.lib()
+        for i, name in enumerate(STAT_NAMES):
+            key = ctypes.c_uint32(i)
+            vals = (ctypes.c_uint64 * self.ncpus)()
+            lib.bpf_map_lookup_elem(self.map_fds["stat_counters"], ctypes.byref(key), vals)
+            out[name] = sum(vals)
+        return out
+
+    # -- test runs -------------------------------------------------------------
+
+    def test_run(self, frame: bytes, repeat: int = 1) -> tuple[int, bytes, int]:
+        """Run the program on ``frame`` (BPF_PROG_TEST_RUN): (verdict, output frame,
+        mean ns per run). The ingress interface is the loopback of this namespace."""
+        data_in = ctypes.create_string_buffer(frame, len(frame))
+        data_out = ctypes.create_string_buffer(MAX_FRAME)
+        opts = libbpf.TestRunOpts()
+        opts.sz = ctypes.sizeof(opts)
+        opts.data_in = ctypes.cast(data_in, ctypes.c_void_p)
+        opts.data_size_in = len(frame)
+        opts.data_out = ctypes.cast(data_out, ctypes.c_void_p)
+        opts.data_size_out = MAX_FRAME
+        opts.repeat = repeat
+        libbpf.check(libbpf.lib().bpf_prog_test_run_opts(self.prog_fd, ctypes.byref(opts)),
+                     "BPF_PROG_TEST_RUN")
+        return opts.retval, data_out.raw[: opts.data_size_out], opts.duration

@@ -1,0 +1,107 @@
+"""The shared packet table through the compiled program (BPF_PROG_TEST_RUN): a
+pre-installed flow, the input frame -> the expected verdict and output frame."""
+
+from __future__ import annotations
+
+import pytest
+
+from pylvs.datapath.xdp import schema
+from pylvs.datapath.xdp.loader import FastPathProgram
+from tests.fixtures.packets import CASES, PacketCase, describe_mismatch
+from tests.xdp.cases import (
+    NOT_INSTALLED,
+    PASSED_UP,
+    established,
+    flow_key_of,
+    setup,
+    with_random_id_of,
+)
+
+RUNT = "parse-runt"  # shorter than an Ethernet header: the kernel never runs XDP on it
+RUN = [c for c in CASES if c.name not in NOT_INSTALLED and c.name != RUNT]
+
+
+def _ip_len(frame: bytes) -> int:
+    from scapy.layers.inet import IP
+    from scapy.layers.inet6 import IPv6
+    from scapy.layers.l2 import Ether
+
+    pkt = Ether(frame)
+    return int(pkt[IP].len) if IP in pkt else int(pkt[IPv6].plen) + 40
+
+
+@pytest.mark.parametrize("case", RUN, ids=[c.name for c in RUN])
+def test_case_through_program(clean: FastPathProgram, case: PacketCase) -> None:
+    s = setup(case)
+    if s.key is not None and s.value is not None:
+        clean.put_flow(s.key, s.value)
+    verdict, out, _ = clean.test_run(s.frame)
+    name = schema.VERDICT_NAMES[verdict] if verdict < 5 else str(verdict)
+    assert verdict == s.verdict, (
+        f"{case.name}: verdict {name}, want {schema.VERDICT_NAMES[s.verdict]}"
+        f" ({PASSED_UP.get(case.name, case.description)})")
+    want = with_random_id_of(s.expect, out)
+    assert out == want, describe_mismatch(out, want)
+    if s.key is not None:
+        st = clean.flow_stats(s.key)
+        assert st is not None
+        forwarded = verdict != schema.XDP_PASS
+        assert (st.packets, st.bytes) == ((1, _ip_len(s.frame)) if forwarded else (0, 0))
+        assert (st.last_seen_ns > 0) == forwarded
+
+
+def test_runt_refused_by_the_kernel(clean: FastPathProgram) -> None:
+    import errno
+
+    from pylvs.datapath.xdp.libbpf import LibbpfError
+
+    case = next(c for c in CASES if c.name == RUNT)
+    with pytest.raises(LibbpfError) as info:
+        clean.test_run(case.frame)
+    assert info.value.errno == errno.EINVAL
+
+
+def test_state_changing_segments_go_to_python(clean: FastPathProgram) -> None:
+    """SYN, FIN, RST, and an ACK that moves SYN_RECV to ESTABLISHED are passed up."""
+    from pylvs.core.proto import Table, TcpState
+
+    case = next(c for c in CASES if c.name == "dr-ipv4-tcp-syn")
+    syn = case.frame
+    ack = established(syn)
+    key = flow_key_of(ack)
+    assert key is not None
+    base = setup(case).value
+    assert base is not None
+    before = clean.counters()["state"]
+    clean.put_flow(key, base)
+    assert clean.test_run(syn)[0] == schema.XDP_PASS  # SYN on an established flow
+    base.tcp_state = int(TcpState.SYN_RECV)
+    base.tcp_table = int(Table.INPUT)
+    clean.put_flow(key, base)
+    assert clean.test_run(ack)[0] == schema.XDP_PASS  # SR + ack -> ES: Python's job
+    assert clean.counters()["state"] - before == 2
+    base.tcp_state = int(TcpState.ESTABLISHED)
+    clean.put_flow(key, base)
+    assert clean.test_run(ack)[0] == schema.XDP_TX
+
+
+def test_miss_passes_unchanged(clean: FastPathProgram) -> None:
+    case = next(c for c in CASES if c.name == "dr-ipv6-udp")
+    before = clean.counters()["miss"]
+    verdict, out, _ = clean.test_run(case.frame)
+    assert (verdict, out) == (schema.XDP_PASS, case.frame)
+    assert clean.counters()["miss"] == before + 1
+
+
+def test_counters_add_up_and_delete_returns_them(clean: FastPathProgram) -> None:
+    case = next(c for c in CASES if c.name == "dr-ipv6-udp")
+    s = setup(case)
+    assert s.key is not None and s.value is not None
+    clean.put_flow(s.key, s.value)
+    for _ in range(3):
+        assert clean.test_run(s.frame)[0] == schema.XDP_TX
+    clean.put_flow(s.key, s.value)  # re-installing keeps the counters
+    last = clean.delete_flow(s.key)
+    assert last is not None and (last.packets, last.bytes) == (3, 3 * _ip_len(s.frame))
+    assert clean.flow(s.key) is None and clean.flow_stats(s.key) is None
+    assert clean.test_run(s.frame)[0] == schema.XDP_PASS
