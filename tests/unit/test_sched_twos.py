@@ -36,7 +36,8 @@ def seeded(seed: int):  # type: ignore[no-untyped-def]
 
 def draws_for(*ks: int, total: int):  # type: ignore[no-untyped-def]
     """A rand32 whose successive random_below(total) results are ``ks``."""
-    values = iter([-(-(k << 32) // total) for k in ks])  # ceil(k * 2^32 / total)
+    # aim at the middle of k's share: the product's low word is far from the rejection zone
+    values = iter([((2 * k + 1) << 32) // (2 * total) for k in ks])
     return lambda: next(values)
 
 
@@ -46,6 +47,14 @@ def test_random_below_is_the_multiply_shift_draw() -> None:
             assert random_below(total, draws_for(k, total=total)) == k
     rng = seeded(3)
     assert all(0 <= random_below(5, rng) < 5 for _ in range(500))
+
+
+def test_random_below_rejects_draws_from_the_uneven_remainder() -> None:
+    # ceil 3: 2^32 mod 3 = 1, so a draw whose low product word is 0 (rand 0) is redrawn
+    draws = iter([0, 1 << 31])
+    assert random_below(3, lambda: next(draws)) == (3 << 31) >> 32
+    # ceil 4 divides 2^32: nothing is ever rejected, rand 0 gives 0
+    assert random_below(4, lambda: 0) == 0
 
 
 def test_two_choice_rule_prefers_the_less_loaded_per_weight() -> None:

@@ -15,7 +15,7 @@ def random_below(ceil: int, rand32: Rand32) -> int:
     """A uniform integer in [0, ceil) from 32-bit draws (the kernel's get_random_u32_below)."""
     mult = ceil * rand32()
     if (mult & 0xFFFFFFFF) < ceil:
-        bound = (-ceil) % ceil
+        bound = ((1 << 32) - ceil) % ceil  # 2^32 mod ceil, as the kernel's u32 -ceil % ceil
         while (mult & 0xFFFFFFFF) < bound:
             mult = ceil * rand32()
     return mult >> 32
