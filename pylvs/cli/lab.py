@@ -44,6 +44,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
                        "control only when the daemon cannot serve packets (default auto)")
     sub = parser.add_subparsers(dest="lab_command", metavar="{up,down,status,exec,demo}")
     p = sub.add_parser("up", parents=[common, shape], help="build the lab (idempotent)")
+    p.add_argument("--config", metavar="FILE", default=None,
+                   help="start the director's pylvsd with this keepalived.conf/TOML "
+                   "configuration (health checks; addresses are the lab's)")
     p.set_defaults(func=_up)
     p = sub.add_parser("down", parents=[common], help="remove the lab, even a half-built one")
     p.set_defaults(func=_down)
@@ -62,7 +65,11 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
 
 def _up(args: argparse.Namespace) -> int:
     lab = Lab(args.prefix, progress=_prog_progress)
-    lab.up(args.mode, args.real_servers, args.datapath)
+    config = os.path.abspath(args.config) if args.config else None
+    if config is not None and not os.path.isfile(config):
+        print(f"pylvs lab: {args.config}: no such file", file=sys.stderr)
+        return 2
+    lab.up(args.mode, args.real_servers, args.datapath, config=config)
     ok, lines = lab.status()
     print("\n".join(lines))
     return 0 if ok else 1

@@ -32,14 +32,16 @@ def venv_bin() -> Path:
 
 
 def daemon_argv(socket: Path, workdir: Path, datapath: str,
-                interfaces: tuple[str, ...] = ("eth0",)) -> list[str]:
-    """The ``pylvsd`` command line for the lab director."""
+                interfaces: tuple[str, ...] = ("eth0",), config: str | None = None) -> list[str]:
+    """The ``pylvsd`` command line for the lab director (``config``: its ``--config``)."""
     argv = [
         str(venv_bin() / "pylvsd"),
         "--socket", str(socket),
         "--rules", str(workdir / "rules"),
         "--pidfile", str(workdir / "pylvsd.pid"),
     ]
+    if config:
+        argv += ["--config", config]
     if datapath != "none":
         for name in interfaces:
             argv += ["--interface", name]
@@ -48,7 +50,7 @@ def daemon_argv(socket: Path, workdir: Path, datapath: str,
 
 
 def start(netns: str, socket: Path, workdir: Path, datapath: str,
-          interfaces: tuple[str, ...] = ("eth0",)) -> DaemonStart:
+          interfaces: tuple[str, ...] = ("eth0",), config: str | None = None) -> DaemonStart:
     """Start pylvsd in ``netns`` and wait for its control socket.
 
     With ``datapath="auto"``, a daemon that cannot serve packets on eth0 yet is restarted
@@ -59,19 +61,19 @@ def start(netns: str, socket: Path, workdir: Path, datapath: str,
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "rules").touch()
     try:
-        return _start(netns, socket, workdir, datapath, interfaces)
+        return _start(netns, socket, workdir, datapath, interfaces, config)
     except LabError as exc:
         if datapath != "auto":
             raise
-        started = _start(netns, socket, workdir, "none", interfaces)
+        started = _start(netns, socket, workdir, "none", interfaces, config)
         where = " ".join(f"--interface {name}" for name in interfaces)
         note = f"packets are not served (control only): with {where}, {exc}"
         return DaemonStart(started.pid, "none", started.argv, note)
 
 
 def _start(netns: str, socket: Path, workdir: Path, datapath: str,
-           interfaces: tuple[str, ...]) -> DaemonStart:
-    argv = daemon_argv(socket, workdir, datapath, interfaces)
+           interfaces: tuple[str, ...], config: str | None = None) -> DaemonStart:
+    argv = daemon_argv(socket, workdir, datapath, interfaces, config)
     log = workdir / "pylvsd.log"
     socket.unlink(missing_ok=True)
     env = dict(os.environ, PYLVS_SOCKET=str(socket))

@@ -59,6 +59,7 @@ class LabState:
     nginx_pids: dict[str, int] = field(default_factory=dict)
     echo_pids: dict[str, int] = field(default_factory=dict)
     decap: dict[str, str] = field(default_factory=dict)  # TUN: how each real server decaps
+    config: str | None = None  # pylvsd --config FILE (keepalived.conf/TOML), if given
 
     @classmethod
     def load(cls, path: Path) -> LabState | None:
@@ -113,7 +114,8 @@ class Lab:
 
     # ---- up -------------------------------------------------------------------------------
 
-    def up(self, mode: str = "dr", real_servers: int = 2, datapath: str = "auto") -> LabState:
+    def up(self, mode: str = "dr", real_servers: int = 2, datapath: str = "auto",
+           config: str | None = None) -> LabState:
         """Build the lab; a complete lab of the same shape is left as it is.
 
         A half-built or different lab of this prefix is removed first. If any step fails,
@@ -127,6 +129,7 @@ class Lab:
             current is not None
             and (current.mode, current.real_servers, current.datapath) == (mode, real_servers,
                                                                           datapath)
+            and current.config == config
             and set(self.namespaces()) == set(topo.namespaces)
             and self._processes_alive(current)
         ):
@@ -136,7 +139,7 @@ class Lab:
             self.progress(f"removing the previous lab {self.prefix!r}")
             self.down()
         try:
-            return self._build(topo, datapath)
+            return self._build(topo, datapath, config)
         except BaseException:
             self.progress("lab up failed: removing what was built")
             self.down()
@@ -148,7 +151,7 @@ class Lab:
             pids.append(st.daemon_pid)
         return all(alive(p) for p in pids)
 
-    def _build(self, topo: Topology, datapath: str) -> LabState:
+    def _build(self, topo: Topology, datapath: str, config: str | None = None) -> LabState:
         nginx_bin = self._nginx_path or nginx.nginx_binary()
         self.dir.mkdir(parents=True, exist_ok=True)
         self.progress(f"creating {len(topo.namespaces)} namespaces and the segment")
@@ -161,7 +164,8 @@ class Lab:
         for host in topo.hosts:
             self._add_host(topo, host)
         run(in_netns(topo.host("client").netns, ["ethtool", "-K", "eth0", "tx", "off"]))
-        st = LabState(self.prefix, topo.mode, len(topo.real_servers), datapath, None)
+        st = LabState(self.prefix, topo.mode, len(topo.real_servers), datapath, None,
+                      config=config)
         for host in topo.real_servers:
             self.progress(f"starting nginx on {host.role} and setting it up as a real server")
             st.nginx_pids[host.role] = self._start_nginx(host, nginx_bin)
@@ -175,7 +179,7 @@ class Lab:
         self.progress(f"starting pylvsd on the director (datapath {datapath})")
         started = director.start(
             topo.host("director").netns, self.socket, self.dir / "director", datapath,
-            tuple(link.ifname for link in topo.host("director").links),
+            tuple(link.ifname for link in topo.host("director").links), config,
         )
         st.daemon_pid, st.daemon_datapath = started.pid, started.datapath
         st.daemon_note = started.note
