@@ -27,6 +27,7 @@ from pylvs.core.meta import Action, PacketMeta, Verdict
 from pylvs.datapath.counters import Counters
 from pylvs.datapath.gso import segment_tcp
 from pylvs.datapath.neigh import Hop, Resolver, WaitQueue
+from pylvs.packet.common import decrement_ttl
 from pylvs.packet.dr import dr_forward
 from pylvs.packet.drop import DropReason
 from pylvs.packet.icmp_nat import nat_icmp_in, nat_icmp_out
@@ -37,6 +38,7 @@ from pylvs.packet.result import Refusal
 from pylvs.packet.tunnel import tun_encap, tunnel_overhead
 
 ZERO_MAC = bytes(6)
+ETH_HLEN = 14
 
 SendFn = Callable[[int, memoryview | bytes | bytearray], bool]
 """send(ifindex, frame) -> True when the kernel took the frame."""
@@ -90,6 +92,22 @@ class Forwarder:
     def _forward(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Parsed,
                  in_ifindex: int, af: int, to: bytes, now: float) -> None:
         hop = self.resolver.lookup(af, to, now)
+        if (
+            hop is not None
+            and verdict.fwd_method == FwdMethod.DROUTE
+            and verdict.action == Action.FORWARD
+            and p.l3_off == ETH_HLEN
+            and p.ttl > 1
+            and not p.csum_not_ready
+            and p.ip_len <= hop.mtu
+            and not frame.readonly
+        ):
+            # DR in place: the frame as dr_forward builds it, without copying it
+            frame[0:6] = hop.mac
+            frame[6:12] = self.macs.get(hop.ifindex, ZERO_MAC)
+            decrement_ttl(frame[ETH_HLEN:], p.af)  # type: ignore[arg-type]
+            self._send_counted(hop.ifindex, frame[: p.end])
+            return
         if hop is None:
             eg = self.resolver.egress(af, to, now)
             if eg is None:
@@ -173,7 +191,7 @@ class Forwarder:
                              rand32=rand32)
         return None
 
-    def _send_counted(self, ifindex: int, frame: bytes | bytearray) -> None:
+    def _send_counted(self, ifindex: int, frame: bytes | bytearray | memoryview) -> None:
         if self.send(ifindex, frame):
             self.counters.tx += 1
         else:

@@ -16,7 +16,7 @@ from pylvs.datapath.kernel import NUD_STALE, Egress
 
 ROUTE_TTL = 5.0  # seconds a cached route + neighbour stays trusted before a re-check
 NEIGH_TTL = 1.0  # seconds between re-checks of a neighbour's MAC in the kernel table
-MAX_WAIT = 1.0  # seconds a frame may wait for its neighbour
+MAX_WAIT = 3.0  # seconds a frame may wait for its neighbour (the kernel: 3 probes, 1 s apart)
 MAX_FRAMES_PER_NEIGH = 64
 MAX_FRAMES_TOTAL = 4096
 

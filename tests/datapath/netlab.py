@@ -67,6 +67,9 @@ def _host(seg: Segment, host: str, addr: str, index: int) -> None:
     ns = seg.ns(host)
     br = seg.ns("br")
     ip("netns", "add", ns)
+    # no duplicate address detection: the kernel sends no neighbour solicitation while
+    # its link-local address is still tentative (the first second of a fresh link)
+    sysctl(ns, "net.ipv6.conf.default.accept_dad", "0")
     ip("-n", ns, "link", "set", "lo", "up")
     peer = f"{seg.prefix[:6]}p{index}"
     ip("-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", peer,

@@ -239,3 +239,43 @@ def test_udp_is_forwarded_too() -> None:
     rig.feed(Ether(src=CMAC, dst=DMAC) / IP(src=CIP, dst=VIP) / UDP(sport=5353, dport=53) / b"q")
     out = Ether(rig.sent[-1][1])
     assert out.dst == RMAC and out[UDP].dport == 53
+
+
+@pytest.mark.parametrize("pkt", [
+    client(),
+    Ether(src=CMAC, dst=DMAC) / IP(src=CIP, dst=VIP, ttl=2)
+    / TCP(sport=40001, dport=80, flags="S"),
+    Ether(bytes(Ether(src=CMAC, dst=DMAC) / IP(src=CIP, dst=VIP) / TCP(sport=40002, flags="S"))
+          + bytes(6)),  # Ethernet padding after the IP packet
+], ids=["data", "ttl2", "padded"])
+def test_in_place_dr_equals_the_packet_layer_rewrite(pkt: Packet) -> None:
+    from pylvs.packet.dr import dr_forward
+    from pylvs.packet.parse import Parsed, parse_frame
+
+    raw = bytes(pkt)
+    parsed = parse_frame(raw)
+    assert isinstance(parsed, Parsed)
+    want = dr_forward(raw, parsed, mac(RMAC), mac(DMAC), mtu=1500)
+    rig = Rig()
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.feed(pkt)
+    assert [f for _, f in rig.sent] == [want]
+
+
+def test_ipv6_dr_forward() -> None:
+    from scapy.layers.inet6 import IPv6
+
+    rig = Rig()
+    vip6, cip6, rip6 = "2001:db8::150", "2001:db8::100", "2001:db8::171"
+    svc = ServiceSpec(af=10, protocol=IPPROTO_TCP, addr=p(vip6), port=80, sched_name="rr",
+                      netmask=128)
+    rig.ipvs.add_service(svc)
+    rig.ipvs.add_dest(svc.key(), DestSpec(af=10, addr=p(rip6), port=80,
+                                          conn_flags=FwdMethod.DROUTE))
+    rig.handler.set_vips(frozenset({p(VIP), p(vip6)}))
+    rig.net.on_link(p(rip6), ifindex=OUT_IF)
+    rig.net.resolve(p(rip6), mac(RMAC))
+    rig.feed(Ether(src=CMAC, dst=DMAC) / IPv6(src=cip6, dst=vip6, hlim=9)
+             / TCP(sport=40003, dport=80))
+    out = Ether(rig.sent[-1][1])
+    assert (out.dst, out[IPv6].dst, out[IPv6].hlim) == (RMAC, vip6, 8)

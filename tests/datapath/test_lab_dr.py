@@ -181,4 +181,4 @@ def test_dr_over_ipv6() -> None:
     dp = result["datapath"]
     assert isinstance(svc, dict) and isinstance(dp, dict)
     assert svc["conns"] == REQUESTS and svc["outpkts"] == 0
-    assert dp["rx"] == svc["inpkts"] == dp["tx"] and dp["drops"] == 0
+    assert dp["rx"] == svc["inpkts"] == dp["tx"] and dp["drops"] == 0, (dp, svc)
