@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta
 from pylvs.core.model import Dest, DestSpec, Service, ServiceSpec
+from pylvs.core.schedulers import locality
 from pylvs.core.schedulers.hashing import fold_addr, hash_32
-from pylvs.core.schedulers.lblc import LocalityLeastConnection
+from pylvs.core.schedulers.lblc import LblcEntry, LocalityLeastConnection
 from pylvs.core.schedulers.lblcr import LocalityLeastConnectionReplicated
 
 
@@ -114,6 +117,38 @@ def test_lblc_full_expiration_runs_every_thirty_minutes() -> None:
     assert lab.go(Y, 1800) == "B"  # tick 30: full check drops X (unused since 0)
     assert len(sched.table) == 1
     assert lab.go(X, 1801) == "B"  # rescheduled by wlc: B (idle) beats C, ties keep B
+
+
+def test_lblc_long_idle_time_catches_up_quickly_and_expires_old_entries() -> None:
+    lab = Lab("lblc")
+    sched = lab.svc.scheduler
+    assert isinstance(sched, LocalityLeastConnection)
+    assert lab.go(X, 0) == "C"
+    assert lab.go(Y, 10) == "C"
+    lab.d["C"].inactconns = 7
+    # 30 years later, in one call: bounded work, and the day-old entries are gone
+    assert lab.go("198.18.64.75", 1e9) == "B"
+    assert len(sched.table) == 1
+    assert sched.table.next_check is not None and sched.table.next_check > 1e9
+    assert lab.go(X, 1e9 + 1) == "B"  # X was forgotten: wlc again
+
+
+def test_catching_up_after_idle_time_ends_as_running_every_tick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def run(cap: int) -> tuple[list[bytes], int]:
+        monkeypatch.setattr(locality, "MAX_CATCH_UP", cap)
+        table: locality.LocalityTable[LblcEntry] = locality.LocalityTable()
+        table.expiration = 7000.0
+        table.collect(0.0)
+        for i in range(40):  # entries last used every 500 s
+            key = bytes([198, 18, 80, i])
+            table.bucket(2, key)[key] = LblcEntry(Dest(2, key, 80), 500.0 * i)
+            table.entries += 1
+        table.collect(30_000.0)  # 500 ticks at once
+        return sorted(k for b in table.buckets for k in b), table.counter
+
+    assert run(64) == run(10_000)
 
 
 def test_lblc_over_full_table_collects_entries_unused_for_six_minutes() -> None:

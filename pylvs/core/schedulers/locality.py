@@ -22,6 +22,7 @@ CHECK_EXPIRE_INTERVAL = 60.0  # seconds between garbage-collection runs
 ENTRY_TIMEOUT = 6 * 60.0  # unused this long: collectable when the table is over full
 DEFAULT_EXPIRATION = 24 * 60 * 60.0  # lblc_expiration / lblcr_expiration sysctl default
 COUNT_FOR_FULL_EXPIRATION = 30  # every 30th run is a full expiration check
+MAX_CATCH_UP = 2 * COUNT_FOR_FULL_EXPIRATION + 4  # ticks run at most per collect()
 
 
 class Entry(Protocol):
@@ -63,10 +64,21 @@ class LocalityTable(Generic[E]):
         return sum(len(b) for b in self.buckets)
 
     def collect(self, now: float) -> None:
-        """Run the garbage-collection ticks that fell due up to ``now``."""
+        """Run the garbage-collection ticks that fell due up to ``now``.
+
+        After a long idle time only the last MAX_CATCH_UP ticks run (at least
+        two full checks among them); the skipped ones advance the full-check
+        counter. Entries only age while idle, so the later full checks remove
+        all the skipped ones would have.
+        """
         if self.next_check is None:
             self.next_check = now + CHECK_EXPIRE_INTERVAL  # the timer starts with the first use
             return
+        pending = int((now - self.next_check) // CHECK_EXPIRE_INTERVAL) + 1
+        if pending > MAX_CATCH_UP:
+            skip = pending - MAX_CATCH_UP
+            self.counter = (self.counter - 1 + skip) % COUNT_FOR_FULL_EXPIRATION + 1
+            self.next_check += skip * CHECK_EXPIRE_INTERVAL
         while now >= self.next_check:
             self._check_expire(self.next_check)
             self.next_check += CHECK_EXPIRE_INTERVAL
