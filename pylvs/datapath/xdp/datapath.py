@@ -64,6 +64,7 @@ class XdpDatapath:
         self._timer: asyncio.TimerHandle | None = None
         self._sync_pending = False
         self.mode = ""
+        self._final: dict[str, int] = {}  # the program's counters when it was unloaded
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -125,6 +126,10 @@ class XdpDatapath:
                     self.cache.clear()
                 except OSError as exc:
                     self.log.error("xdp: could not read the last flow counters: %s", exc)
+                self._final = {"flows": len(self.cache.flows),
+                               "installed": self.cache.stats.installed,
+                               "removed": self.cache.stats.removed}
+            self._final.update(self.program.counters())
             self.program.close()
             self.program = None
         self.cache = None
@@ -139,13 +144,13 @@ class XdpDatapath:
     def counters(self) -> dict[str, int]:
         """The Python datapath's counters plus ``xdp.*`` (program outcomes, flows)."""
         out = dict(self.python.counters())
+        mine = dict(self._final)
         if self.program is not None:
-            for name, n in self.program.counters().items():
-                out[f"xdp.{name}"] = n
+            mine.update(self.program.counters())
         if self.cache is not None:
-            out["xdp.flows"] = len(self.cache.flows)
-            out["xdp.installed"] = self.cache.stats.installed
-            out["xdp.removed"] = self.cache.stats.removed
+            mine.update(flows=len(self.cache.flows), installed=self.cache.stats.installed,
+                        removed=self.cache.stats.removed)
+        out.update({f"xdp.{name}": n for name, n in mine.items()})
         return out
 
     # -- flows ----------------------------------------------------------------
