@@ -80,8 +80,8 @@ class PythonDatapath:
 
         Raises DatapathError (one line saying why) when it cannot; nothing is left behind.
         """
-        net = self.net = KernelNet()
         try:
+            net = self.net = KernelNet()
             for name in self.interfaces:
                 link = net.link(name=name)
                 self.macs[link.index] = link.mac
@@ -112,6 +112,9 @@ class PythonDatapath:
             self.stop()
             raise
         self.running = True
+        modes = ", ".join(f"{rx.name} ({'receive ring' if rx.ring else 'recvmsg'})"
+                          for rx in self.rx)
+        self.log.info("python datapath on %s", modes)
         self._log_spec()
 
     def stop(self) -> None:
