@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python bench/sched.py [--quick]
 
-For rr, wrr (uniform and mixed weights), sh and mh with 2, 100 and 1000
+For rr, wrr (uniform, mixed 1-5, and skewed: one dest 100, the rest 1), sh
+and mh with 2, 100 and 1000
 destinations it times many schedule() calls (clients cycling over 4096
 addresses: after the first round mh finds them in its slot memo) and prints
 microseconds per call; then mh's cost for clients it has not seen (one
@@ -31,7 +32,12 @@ def make_service(sched: str, n: int, weights: str) -> Service:
     svc = table.add_service(ServiceSpec(addr=VIP, port=80, sched_name=sched))
     rng = random.Random(n)
     for i in range(n):
-        w = 1 if weights == "uniform" else rng.choice((1, 2, 3, 4, 5))
+        if weights == "uniform":
+            w = 1
+        elif weights == "skewed":  # one heavy dest: most weight levels have one candidate
+            w = 100 if i == n // 2 else 1
+        else:
+            w = rng.choice((1, 2, 3, 4, 5))
         addr = bytes([198, 19, (i >> 8) & 0xFF, i & 0xFF])
         table.add_dest(svc.key, DestSpec(addr=addr, port=80, weight=w))
     return svc
@@ -67,7 +73,7 @@ def main() -> None:
     summary: dict[str, str] = {}
     print(f"{'scheduler':<14}{'dests':>6}{'us/call':>10}")
     for sched, weights in (("rr", "uniform"), ("wrr", "uniform"), ("wrr", "mixed"),
-                           ("sh", "mixed"), ("mh", "mixed")):
+                           ("wrr", "skewed"), ("sh", "mixed"), ("mh", "mixed")):
         label = sched if sched != "wrr" else f"wrr-{weights}"
         for n in (2, 100, 1000):
             us = per_call_us(make_service(sched, n, weights), calls)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -185,6 +187,20 @@ def test_wrr_overloaded_dest_is_skipped_and_all_overloaded_fails() -> None:
     assert lab.picks(4) == "AAAA"
 
 
+def test_wrr_all_overloaded_leaves_the_cursor_on_the_last_choice() -> None:
+    lab = Lab("wrr")
+    for n in "ABC":
+        lab.add(n)  # all weight 1: list C B A
+    assert lab.picks(2) == "CB"
+    for n in "ABC":
+        lab.dest(n).flags |= DestFlag.OVERLOAD
+    # last pass: after B to the end, then from the head up to the stop element B
+    assert lab.picks(1) == "-"
+    for n in "ABC":
+        lab.dest(n).flags &= ~DestFlag.OVERLOAD
+    assert lab.picks(3) == "ACB"  # the walk goes on after B, not from the head
+
+
 def test_wrr_delete_restarts_from_the_head() -> None:
     lab = Lab("wrr")
     lab.add("A", 2)
@@ -218,3 +234,93 @@ def test_wrr_one_full_cycle_gives_each_dest_exactly_its_weight(
     window = lab.picks(total)
     for name, w in zip(names, weights, strict=False):
         assert window.count(name) == w, (weights, window)
+
+
+class LiteralWrr:
+    """ip_vs_wrr.c transcribed element by element (no candidate lists), as a reference."""
+
+    def __init__(self) -> None:
+        self.cl, self.cw, self.mw, self.di = -1, 0, 0, 1
+
+    def changed(self, svc: Service) -> None:
+        g = 0
+        for d in svc.dests:
+            if d.weight > 0:
+                g = math.gcd(g, d.weight)
+        self.cl, self.di = -1, g or 1
+        self.mw = max((d.weight for d in svc.dests), default=0) - (self.di - 1)
+        if self.cw > self.mw or self.cw == 0:
+            self.cw = self.mw
+        elif self.di > 1:
+            self.cw = (self.cw // self.di) * self.di + 1
+
+    def schedule(self, svc: Service) -> Dest | None:
+        if self.mw == 0:
+            return None
+        dests, n = svc.dests, len(svc.dests)
+        last = i = self.cl
+        stop, last_pass, restarted = -2, False, False
+        while True:
+            i += 1
+            while i < n:
+                d = dests[i]
+                if d.weight >= self.cw and not d.overloaded:
+                    self.cl = i
+                    return d
+                if i == stop:
+                    self.cl = i
+                    return None
+                i += 1
+            self.cw -= self.di
+            if self.cw <= 0:
+                self.cw = self.mw
+                if last_pass or last == -1:
+                    self.cl = -1
+                    return None
+                restarted = True
+            last_pass = self.cw <= self.di
+            if last_pass and restarted and last != -1:
+                stop = last
+            i = -1
+
+
+ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.sampled_from("ABCDEF"), st.integers(0, 6)),
+        st.tuples(st.just("edit"), st.sampled_from("ABCDEF"), st.integers(0, 6)),
+        st.tuples(st.just("del"), st.sampled_from("ABCDEF"), st.just(0)),
+        st.tuples(st.just("over"), st.sampled_from("ABCDEF"), st.integers(0, 1)),
+        st.tuples(st.just("pick"), st.just(""), st.integers(1, 15)),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ops)
+def test_wrr_walk_over_candidate_lists_equals_the_literal_kernel_walk(
+    steps: list[tuple[str, str, int]],
+) -> None:
+    lab = Lab("wrr")
+    ref = LiteralWrr()
+    for op, name, arg in steps:
+        present = lab.svc.find_dest(2, lab._addr(name), 80) is not None if name else False
+        if op == "add" and not present:
+            lab.add(name, arg)
+            ref.changed(lab.svc)
+        elif op == "edit" and present:
+            lab.edit(name, arg)
+            ref.changed(lab.svc)
+        elif op == "del" and present:
+            lab.delete(name)
+            ref.changed(lab.svc)
+        elif op == "over" and present:
+            if arg:
+                lab.dest(name).flags |= DestFlag.OVERLOAD
+            else:
+                lab.dest(name).flags &= ~DestFlag.OVERLOAD
+        elif op == "pick":
+            sched = lab.svc.scheduler
+            assert sched is not None
+            for _ in range(arg):
+                assert sched.schedule(lab.svc, PKT, 0.0, lambda: 0) is ref.schedule(lab.svc)
