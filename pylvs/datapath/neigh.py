@@ -19,6 +19,7 @@ NEIGH_TTL = 1.0  # seconds between re-checks of a neighbour's MAC in the kernel 
 MAX_WAIT = 3.0  # seconds a frame may wait for its neighbour (the kernel: 3 probes, 1 s apart)
 MAX_FRAMES_PER_NEIGH = 64
 MAX_FRAMES_TOTAL = 4096
+MAX_CACHED = 1 << 16  # destinations cached (NAT replies: one per client); then start afresh
 
 
 class NetQueries(Protocol):
@@ -119,6 +120,8 @@ class Resolver:
         if cached is not None and now < cached[1]:
             return cached[0]
         eg = self.net.route(af, addr)
+        if len(self._routes) >= MAX_CACHED:
+            self.forget()
         self._routes[addr] = (eg, now + self.route_ttl)
         return eg
 

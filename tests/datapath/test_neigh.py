@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pylvs.core.constants import AF_INET
+from pylvs.datapath import neigh
 from pylvs.datapath.kernel import NUD_FAILED, NUD_STALE
 from pylvs.datapath.neigh import Resolver, WaitQueue
 from tests.datapath.fakenet import FakeNet
@@ -102,3 +105,15 @@ def test_no_route_gives_no_hop_and_no_probe() -> None:
     assert r.lookup(AF_INET, RS2, 0.0) is None
     assert not r.has_route(AF_INET, RS2, 0.0)
     assert net.probes == []
+
+
+def test_the_caches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(neigh, "MAX_CACHED", 8)
+    net = FakeNet()
+    r = Resolver(net)
+    for i in range(20):
+        addr = bytes([198, 18, 1, i])
+        net.on_link(addr)
+        net.resolve(addr, MAC1)
+        assert r.lookup(AF_INET, addr, 0.0) is not None
+    assert len(r.hops) <= 8 and len(r._routes) <= 8
