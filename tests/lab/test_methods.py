@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -25,8 +26,8 @@ pytestmark = pytest.mark.lab
 
 REQUESTS = 4
 METHOD_FLAG = {"dr": "-g", "tun": "-i", "nat": "-m"}
-SERVICE_PORT = {"tcp": 80, "udp": 9000, "closed": 9100}
-MAPPED_PORT = {"tcp": 8080, "udp": 9090, "closed": 9191}  # NAT: where the real servers listen
+SERVICE_PORT = {"tcp": 80, "udp": 9000, "closed": 9100, "pmtu": 9090}
+MAPPED_PORT = {"tcp": 8080, "udp": 9090, "closed": 9191, "pmtu": 9090}  # NAT: where RSs listen
 
 UDP_CLIENT = """
 import json, socket, sys
@@ -51,16 +52,17 @@ def bracket(address: str) -> str:
 def rules(method: str) -> str:
     """The ``ipvsadm -R`` text for the lab, on both VIPs, rr over both real servers.
 
-    TCP 80 (nginx), UDP 9000 (the echo server), UDP 9100 (a port nobody listens on).
+    TCP 80 (nginx), UDP 9000 (the echo server), UDP 9100 (a port nobody listens on),
+    UDP 9090 (the echo server's other port; one real server only, for the PMTU test).
     """
     lines = []
     for vip, rips in ((VIP, [rip(1, method), rip(2, method)]),
                       (VIP6, [rip6(1, method), rip6(2, method)])):
-        for proto, flag in (("tcp", "-t"), ("udp", "-u"), ("closed", "-u")):
+        for proto, flag in (("tcp", "-t"), ("udp", "-u"), ("closed", "-u"), ("pmtu", "-u")):
             vport = SERVICE_PORT[proto]
             rport = MAPPED_PORT[proto] if method == "nat" else vport
             lines.append(f"-A {flag} {bracket(vip)}:{vport} -s rr")
-            for r in rips:
+            for r in rips[:1] if proto == "pmtu" else rips:
                 lines.append(f"-a {flag} {bracket(vip)}:{vport} -r {bracket(r)}:{rport} "
                              f"{METHOD_FLAG[method]} -w 1")
     return "\n".join(lines) + "\n"
@@ -225,3 +227,48 @@ def test_the_directors_daemon_serves_every_lab_link(method_lab: tuple[str, Lab])
         argv = f.read().decode().split("\0")
     links = [argv[i + 1] for i, a in enumerate(argv) if a == "--interface"]
     assert links == (["eth0", "eth1"] if method == "nat" else ["eth0"])
+
+
+FRAG_NEEDED_CLIENT = """
+import socket, sys
+from scapy.all import ICMP, IP, UDP, ICMPv6PacketTooBig, IPv6, Raw, conf, send
+conf.verb = 0
+vip, cip, vport, mtu = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+family = socket.AF_INET6 if ":" in vip else socket.AF_INET
+s = socket.socket(family, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(b"big?", (vip, vport))
+print(s.recvfrom(100)[0].decode())
+# As a router on the way back would: the reply VIP:vport -> client did not fit, say so.
+reply = (IP(src=vip, dst=cip) if family == socket.AF_INET else IPv6(src=vip, dst=cip)) / UDP(
+    sport=vport, dport=s.getsockname()[1]) / Raw(b"x" * 1400)
+if family == socket.AF_INET:
+    send(IP(src=cip, dst=vip) / ICMP(type=3, code=4, nexthopmtu=mtu) / Raw(bytes(reply)[:548]))
+else:
+    send(IPv6(src=cip, dst=vip) / ICMPv6PacketTooBig(mtu=mtu) / Raw(bytes(reply)[:1232]))
+"""
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_frag_needed_from_the_client_side_reaches_the_real_server(
+    method_lab: tuple[str, Lab], family: int
+) -> None:
+    """An ICMP error about a reply, sent to the VIP, is forwarded to the real server that sent
+    the reply (NAT: rewritten inside to RIP:port), whose kernel then lowers its path MTU."""
+    method, lab = method_lab
+    topo = lab.topology()
+    vip, cip = (VIP, topo.host("client").address) if family == 4 else (VIP6, CIP6)
+    rs1 = topo.host("rs1").netns
+    route = ["ip", "-6" if family == 6 else "-4", "route", "get", cip]
+    assert "mtu 1300" not in in_netns(rs1, *route).stdout
+    out = in_netns(topo.host("client").netns, sys.executable, "-c", FRAG_NEEDED_CLIENT, vip,
+                   cip, str(SERVICE_PORT["pmtu"]), "1300")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[:2] == ["rs1", "9090"]
+    deadline = time.monotonic() + 2
+    while "mtu 1300" not in (learned := in_netns(rs1, *route).stdout):
+        assert time.monotonic() < deadline, f"{method} IPv{family}: rs1 learned no MTU: {learned}"
+        time.sleep(0.1)
+    c = service_counters(lab, "pmtu", vip)
+    assert (c.conns, c.inpkts) == (1, 2)  # the datagram, then the ICMP error about its reply
+    assert c.outpkts == (1 if method == "nat" else 0)
