@@ -525,6 +525,37 @@ def dh_v6(s):
         s.send("syn", src="2001:db8:1::1", dst=d)
 
 
+def mh_big_weights(s):
+    s.add("A", 1)
+    s.add("B", 1000)
+    s.add("C", 300)
+    s.add("D", 0)
+    for c in clients(60):
+        s.send("syn", src=c)
+    s.edit("B", 0)
+    for c in clients(30):
+        s.send("syn", src=c)
+
+
+def wrr_gcd(s):
+    s.add("A", 100)
+    s.add("B", 50)
+    s.add("C", 25)
+    s.send("syn", 14)
+    s.edit("C", 75)
+    s.send("syn", 12)
+
+
+def sh_weights_edit(s):
+    s.add("A", 3)
+    s.add("B", 1)
+    for c in clients(30):
+        s.send("syn", src=c)
+    s.edit("A", 1)
+    for c in clients(30):
+        s.send("syn", src=c)
+
+
 def twos_filter(s):
     s.add("X", 5, x=1)
     s.add("Z", 0)
@@ -583,6 +614,9 @@ def main():
     run("sh-v6", sh_v6, "sh", v6=True)
     run("mh-v6", mh_v6, "mh", v6=True)
     run("dh-v6", dh_v6, "dh", fwmark=11, v6=True)
+    run("mh-big-weights", mh_big_weights, "mh")
+    run("wrr-gcd", wrr_gcd, "wrr")
+    run("sh-weights-edit", sh_weights_edit, "sh")
     if have_twos():  # Linux 6.5+ only; random, so tests check its properties
         run("twos-filter", twos_filter, "twos")
         run("twos-spread", twos_spread, "twos")
