@@ -17,8 +17,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "lab",
         help="build the seed's LVS cluster from network namespaces",
-        description="Client, director and real servers (nginx) in network namespaces on one "
-        "L2 segment, addresses in 198.18.0.0/15.",
+        description="Client, director and real servers (nginx, a UDP echo server) in network "
+        "namespaces: one L2 segment for DR and TUN, the real servers on a second segment "
+        "behind the director for NAT; addresses in 198.18.0.0/15 and 2001:db8::/32.",
     )
     _add_commands(parser)
 
@@ -36,7 +37,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     )
     shape = argparse.ArgumentParser(add_help=False)
     shape.add_argument("--mode", choices=("dr", "tun", "nat"), default="dr",
-                       help="forwarding method the lab is wired for (default dr)")
+                       help="forwarding method the lab is wired for: dr, tun (real servers "
+                       "decapsulate) or nat (real servers behind the director) (default dr)")
     shape.add_argument("--real-servers", type=int, default=2, metavar="N",
                        help=f"number of real servers, 1-{MAX_REAL_SERVERS} (default 2)")
     shape.add_argument("--datapath", choices=DATAPATHS, default="auto",

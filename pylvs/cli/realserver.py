@@ -48,7 +48,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="a virtual IP (IPv4 or IPv6); repeat for several",
     )
     vips.add_argument(
-        "--mode", choices=("dr", "tun"), default="dr", help="forwarding method (default dr)"
+        "--mode", choices=("dr", "tun", "nat"), default="dr",
+        help="forwarding method (default dr; nat needs no real-server setup)"
     )
 
     p = sub.add_parser("setup", parents=[vips, state], help="put the VIPs on lo, suppress ARP")

@@ -30,11 +30,13 @@ RP_FILTER_LOOSE = 2
 
 def check_mode(mode: str) -> None:
     """Refuse forwarding methods the real-server tools do not prepare."""
-    if mode not in SUPPORTED_MODES:
+    if mode == "nat":
         raise RealServerError(
-            f"unknown mode {mode!r}: use --mode dr or --mode tun "
-            "(a NAT real server needs no setup: only its default route via the director)"
+            "a NAT real server needs no setup here: no VIP and no ARP suppression, only its "
+            "default route via the director (ip route replace default via DIRECTOR_ADDRESS)"
         )
+    if mode not in SUPPORTED_MODES:
+        raise RealServerError(f"unknown mode {mode!r}: use --mode dr or --mode tun")
 
 
 def record_path(state_dir: Path) -> Path:

@@ -159,7 +159,8 @@ def test_persist_writes_boot_files_and_teardown_removes_them(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["setup", "--vip", VIP, "--mode", "nat"], "invalid choice: 'nat'"),
+        (["setup", "--vip", VIP, "--mode", "nat"], "a NAT real server needs no setup"),
+        (["setup", "--vip", VIP, "--mode", "gre"], "invalid choice: 'gre'"),
         (["setup", "--vip", "198.18.0"], "not an IPv4 or IPv6 address"),
         (["setup"], "--vip"),
     ],
