@@ -12,7 +12,6 @@ operations, so this package never touches the table itself.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import shlex
@@ -40,6 +39,7 @@ from pylvs.health.base import Checker, CheckResult
 from pylvs.health.registry import make_checker
 
 log = logging.getLogger("pylvs.health")
+STOP_WAIT = 5.0  # seconds stop() waits for checkers to end
 
 Apply = Callable[[list[Operation]], None]
 RunScript = Callable[[str, Sequence[str]], None]
@@ -61,6 +61,14 @@ class RsState:
     transitions: int = 0
     dynamic_weight: int | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    stopped: bool = False  # its checkers must end (a cancellation can get lost in wait_for)
+
+    def stop_tasks(self) -> list[asyncio.Task[None]]:
+        """Tell this server's checkers to end and cancel them; the tasks."""
+        self.stopped = True
+        for task in self.tasks:
+            task.cancel()
+        return self.tasks
 
 
 def _spawn_script(command: str, args: Sequence[str]) -> None:
@@ -137,8 +145,7 @@ class HealthManager:
             quorum[key] = quorum_next(vs, was_up, live_weight(vs, self._health_of(key, states)))
         for rk, st in old.items():
             if rk not in states or states[rk] is not st:
-                for task in st.tasks:
-                    task.cancel()
+                st.stop_tasks()
         self.states = states
         self.quorum = quorum
         self.config = config
@@ -189,12 +196,9 @@ class HealthManager:
     async def stop(self) -> None:
         """Cancel every checker (the table is left as it is)."""
         self.running = False
-        tasks = [t for st in self.states.values() for t in st.tasks]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        tasks = [t for st in self.states.values() for t in st.stop_tasks()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=STOP_WAIT)
 
     # -- checking ----------------------------------------------------------------
 
@@ -208,8 +212,10 @@ class HealthManager:
         cfg = checker.cfg
         if cfg.warmup > 0:
             await asyncio.sleep(self.rand() * cfg.warmup)
-        while True:
+        while not st.stopped:
             result = await self._attempts(st, index, checker)
+            if st.stopped:
+                return
             try:
                 self.report(st, index, result)
             except Exception:
