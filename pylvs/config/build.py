@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -317,19 +318,16 @@ class Builder:
                     raise child.pos.error("status_code: missing value")
             elif kw == "regex":
                 url["regex"] = text_arg(child)
+                try:
+                    re.compile(url["regex"])
+                except re.error as exc:
+                    raise child.args[0].pos.error(f"regex: {exc}") from None
             elif kw == "regex_no_match":
                 url["regex_no_match"] = no_args(child)
             elif kw == "virtualhost":
                 url["virtualhost"] = text_arg(child)
             else:
                 self.ignore(child, "unknown keyword in url")
-        if "regex" in url:
-            import re
-
-            try:
-                re.compile(url["regex"])
-            except re.error as exc:
-                raise node.pos.error(f"regex: {exc}") from None
         return UrlCheck(status_codes=frozenset(codes), **url)
 
 
