@@ -38,12 +38,12 @@ CTPL_ASSURED = 1  # template state once a connection it controls was confirmed
 
 _MASK16 = 0xFFFF
 _V6_MARK = 0x100  # above the protocol byte: keeps IPv6 keys apart from IPv4 ones
-_INTERNED: dict[int, int] = {}
+INTERNED_FLAGS: dict[int, int] = {}  # one shared int object per flags value
 
 
 def intern_flags(flags: int) -> int:
     """One shared int object per flags value (saves memory per entry)."""
-    return _INTERNED.setdefault(flags, flags)
+    return INTERNED_FLAGS.setdefault(flags, flags)
 
 
 def pack_key(af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes, dport: int) -> int:
@@ -99,14 +99,15 @@ class Conn:
     __slots__ = ("key", "dest", "dport", "state", "flags", "timeout", "expires",
                  "control", "n_control")
 
-    def __init__(self, key: int, dest: Dest, dport: int, flags: int) -> None:
+    def __init__(self, key: int, dest: Dest, dport: int, flags: int, state: int = 0,
+                 timeout: int = INITIAL_TIMEOUT, expires: float = 0.0) -> None:
         self.key = key  # pack_key(af, protocol, caddr, cport, vaddr, vport)
         self.dest: Dest | None = dest
         self.dport = dport  # real server port (templates: 0 unless port-specific)
-        self.state = 0
+        self.state = state
         self.flags = flags
-        self.timeout = INITIAL_TIMEOUT
-        self.expires = 0.0
+        self.timeout = timeout
+        self.expires = expires
         self.control: Conn | None = None  # the template controlling this entry
         self.n_control = 0  # entries this one controls
 
@@ -195,7 +196,7 @@ class ConnTable:
         self.replies: dict[int, Conn] = {}  # NAT reply key -> entry
         self.templates: dict[int, Conn] = {}  # template key -> template
         self.invalid_templates: set[Conn] = set()  # unmatchable, waiting for their timer
-        self._wheel: dict[int, list[Conn]] = {}
+        self.wheel: dict[int, list[Conn]] = {}  # second -> entries due then (or later)
         self._ticks: list[int] = []
 
     def __len__(self) -> int:
@@ -296,9 +297,9 @@ class ConnTable:
 
     def push(self, conn: Conn, tick: int) -> None:
         """Put ``conn`` in the timer bucket of second ``tick``."""
-        bucket = self._wheel.get(tick)
+        bucket = self.wheel.get(tick)
         if bucket is None:
-            self._wheel[tick] = [conn]
+            self.wheel[tick] = [conn]
             heapq.heappush(self._ticks, tick)
         else:
             bucket.append(conn)
@@ -306,7 +307,7 @@ class ConnTable:
     def expire(self, now: float) -> None:
         """Run the timers of every entry due at ``now`` (expires <= now)."""
         ticks = self._ticks
-        wheel = self._wheel
+        wheel = self.wheel
         later: list[Conn] = []  # not due yet but in a bucket already visited
         while ticks and ticks[0] <= now:
             tick = heapq.heappop(ticks)

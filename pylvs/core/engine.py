@@ -24,13 +24,18 @@ from typing import TYPE_CHECKING
 from pylvs.core.conn import (
     CTPL_ASSURED,
     D_AVAILABLE,
+    D_OVERLOAD,
     F_HASHED,
+    F_INACTIVE,
     F_NOOUTPUT,
     F_ONE_PACKET,
     F_TEMPLATE,
+    FWD_MASQ,
+    INTERNED_FLAGS,
     Conn,
     intern_flags,
     pack_key,
+    reply_key,
     set_active,
     unpack_key,
 )
@@ -61,8 +66,10 @@ if TYPE_CHECKING:
     from pylvs.core.model import Dest, Service
 
 FTP_DATA_PORT = 20
+_intern = INTERNED_FLAGS.setdefault  # intern_flags without the call
 _SVC_ONEPACKET = int(SvcFlag.ONEPACKET)
 _SVC_PERSISTENT = int(SvcFlag.PERSISTENT)
+_SVC_SLOW = _SVC_ONEPACKET | _SVC_PERSISTENT  # services that take _schedule's full path
 _IN = int(Direction.IN)
 _OUT = int(Direction.OUT)
 _FORWARD = int(Action.FORWARD)
@@ -279,13 +286,27 @@ def process_in(
                 conn = None
 
     if conn is None:
-        svc = ipvs.lookup_service(meta.af, protocol, meta.daddr, meta.dport, meta.fwmark)
+        # IPVS.lookup_service, with its first probe inlined for packets without a mark
+        svc = None if meta.fwmark else ipvs.index.get((meta.af, protocol, meta.daddr,
+                                                         meta.dport, 0))
+        if svc is None:
+            svc = ipvs.lookup_service(meta.af, protocol, meta.daddr, meta.dport, meta.fwmark)
         if svc is None:
             return Verdict(Action.PASS, reason=NO_SERVICE)
         if protocol == IPPROTO_TCP:
             flags = meta.tcp_flags
             if flags & TCP_RST or not (flags & TCP_SYN or sysctls.sloppy_tcp):
                 return Verdict(Action.PASS, reason=NO_CONN)
+        if not svc.flags & _SVC_SLOW and meta.sport != FTP_DATA_PORT:
+            # the common case: neither persistent nor one-packet, not FTP data
+            dport = meta.dport
+            if not svc.fwmark and dport != svc.port:
+                return _leave(svc, meta)
+            sched = svc.scheduler
+            dest = sched.schedule(svc, meta, now, rand32) if sched is not None else None
+            if dest is None:
+                return _leave(svc, meta)
+            return _enter_new(ipvs, svc, dest, key, dest.port or dport, meta, now)
         result = _schedule(ipvs, svc, meta, key, now, rand32)
         if isinstance(result, Verdict):
             return result
@@ -358,6 +379,89 @@ def _deliver_in(ipvs: IPVS, conn: Conn, meta: PacketMeta, now: float) -> Verdict
     if not old or int(expires) < int(old):
         ipvs.conns.push(conn, int(expires))
     return verdict
+
+
+def _enter_new(
+    ipvs: IPVS, svc: Service, dest: Dest, key: int, rport: int, meta: PacketMeta, now: float
+) -> Verdict:
+    """Enter a scheduled connection of a non-persistent service and forward its first packet.
+
+    ``ConnTable.new`` + the connection counters + :func:`_deliver_in` written out
+    as one: the entry is created in the state its first packet leads to, with the
+    same flags, counters and timer as creating it then running that packet.
+    """
+    cflags = dest.conn_flags | F_HASHED
+    protocol = meta.protocol
+    if protocol == IPPROTO_TCP:
+        tflags = meta.tcp_flags
+        tables = TCP_TABLES[_INPUT_ONLY if cflags & F_NOOUTPUT else _INPUT]
+        if tflags & TCP_RST:
+            state = tables[3][0]
+        elif tflags & TCP_SYN:
+            state = tables[0][0]
+        elif tflags & TCP_FIN:
+            state = tables[1][0]
+        elif tflags & TCP_ACK:
+            state = tables[2][0]
+        else:
+            state = _CLOSE
+        if state == _ESTABLISHED:
+            timeout = ipvs.timeouts.tcp
+        elif state == _FIN_WAIT:
+            timeout = ipvs.timeouts.tcpfin
+        else:
+            timeout = TCP_TIMEOUTS[state]
+        if TCP_ACTIVE[state]:
+            cflags &= ~F_INACTIVE
+        else:
+            cflags |= F_INACTIVE
+    elif protocol == IPPROTO_UDP:
+        state = 0
+        timeout = ipvs.timeouts.udp
+    else:  # SCTP, without its state machine (see the module notes)
+        state = 0
+        timeout = SCTP_TIMEOUT
+    cflags = _intern(cflags, cflags)
+    expires = now + timeout
+    conn = Conn(key, dest, rport, cflags, state, timeout, expires)
+    # bind_dest
+    if cflags & F_INACTIVE:
+        dest.inactconns += 1
+    else:
+        dest.activeconns += 1
+    dest.refcnt += 1
+    u_threshold = dest.u_threshold
+    if u_threshold and dest.activeconns + dest.inactconns >= u_threshold:
+        dest.flags |= D_OVERLOAD
+    table = ipvs.conns
+    table.conns[key] = conn
+    if cflags & 7 == FWD_MASQ:
+        table.replies[reply_key(conn)] = conn
+    length = meta.length
+    if dest.flags & D_AVAILABLE and dest.svc is svc:
+        st = dest.stats
+        st.conns += 1
+        st.inpkts += 1
+        st.inbytes += length
+        st = svc.stats
+        st.conns += 1
+        st.inpkts += 1
+        st.inbytes += length
+        st = ipvs.stats
+        st.conns += 1
+        st.inpkts += 1
+        st.inbytes += length
+    else:
+        _conn_stats(ipvs, svc, dest)
+        _in_stats(ipvs, conn, length)
+    tick = int(expires)
+    bucket = table.wheel.get(tick)  # ConnTable.push, inlined
+    if bucket is None:
+        table.push(conn, tick)
+    else:
+        bucket.append(conn)
+    return Verdict(_FORWARD, cflags & 7, dest.af, dest.addr, rport, b"", 0,
+                   dest.tun_type, dest.tun_port, dest.tun_flags, "", conn)
 
 
 def _leave(svc: Service, meta: PacketMeta) -> Verdict:

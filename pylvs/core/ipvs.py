@@ -35,6 +35,15 @@ from pylvs.core.sysctl import Sysctls
 
 PERSISTENCE_ENGINES = frozenset({"sip"})
 INT_MAX = (1 << 31) - 1
+# plain ints of the flags the control operations combine (IntFlag arithmetic is slow)
+_DEST_MASK = int(CONN_F_DEST_MASK)
+_INACTIVE = int(ConnFlag.INACTIVE)
+_NOOUTPUT = int(ConnFlag.NOOUTPUT)
+_MASQ = int(FwdMethod.MASQ)
+_AVAILABLE = int(DestFlag.AVAILABLE)
+_OVERLOAD = int(DestFlag.OVERLOAD)
+_SVC_HASHED = int(SvcFlag.HASHED)
+TrashKey = tuple[ServiceKey, int, bytes, int]
 
 
 @dataclass(slots=True)
@@ -54,6 +63,12 @@ def _is_unicast(af: int, addr: bytes) -> bool:
     return not (addr == bytes(16) or addr[0] == 0xFF)
 
 
+def _trash_key(dest: Dest) -> TrashKey:
+    owner = dest.svc
+    assert owner is not None  # a trashed destination was linked to a service
+    return (owner.key, dest.af, dest.addr, dest.port)
+
+
 def _index_key(key: ServiceKey) -> tuple[int, int, bytes, int, int]:
     return (key.af, key.protocol, key.addr, key.port, key.fwmark)
 
@@ -63,16 +78,23 @@ class IPVS:
 
     def __init__(self) -> None:
         self.services: dict[ServiceKey, Service] = {}
-        self.trash: list[Dest] = []
+        # removed destinations still referenced, oldest first, and by identity for re-adding
+        self._trash: dict[Dest, None] = {}
+        self._trash_index: dict[TrashKey, list[Dest]] = {}
         self.timeouts = Timeouts()
         self.stats = Stats()
         self.num_ftp_services = 0
         self.num_nullport_services = 0
-        # services by plain tuple, for the per-packet lookup (cheaper than ServiceKey)
-        self._index: dict[tuple[int, int, bytes, int, int], Service] = {}
+        # services by (af, protocol, addr, port, fwmark): the per-packet lookup
+        self.index: dict[tuple[int, int, bytes, int, int], Service] = {}
         self.conns = ConnTable()
         self.sysctls = Sysctls()
         self.now = 0.0  # the latest time seen by process/expire (control ops use it)
+
+    @property
+    def trash(self) -> list[Dest]:
+        """Removed destinations waiting until nothing references them, oldest first."""
+        return list(self._trash)
 
     # -- packets and timers ------------------------------------------------
 
@@ -120,7 +142,7 @@ class IPVS:
         self, af: int, protocol: int, daddr: bytes, dport: int, fwmark: int = 0
     ) -> Service | None:
         """The service a packet belongs to, in the kernel's lookup order."""
-        index = self._index
+        index = self.index
         if fwmark:
             svc = index.get((af, 0, b"", 0, fwmark))
             if svc is not None:
@@ -173,7 +195,7 @@ class IPVS:
             port=0 if spec.fwmark else spec.port,
             fwmark=spec.fwmark,
             sched_name=spec.sched_name,
-            flags=int(spec.flags | SvcFlag.HASHED),
+            flags=int(spec.flags) | _SVC_HASHED,
             timeout=spec.timeout,
             netmask=spec.netmask,
             pe_name=spec.pe_name,
@@ -182,7 +204,7 @@ class IPVS:
         assert sched is not None
         svc.scheduler = sched(svc)
         self.services[key] = svc
-        self._index[_index_key(key)] = svc
+        self.index[_index_key(key)] = svc
         self._count_special(svc, 1)
         return svc
 
@@ -197,7 +219,7 @@ class IPVS:
                 svc.scheduler.done_service(svc)
             svc.sched_name = spec.sched_name
             svc.scheduler = sched(svc)
-        svc.flags = int(spec.flags | SvcFlag.HASHED)
+        svc.flags = int(spec.flags) | _SVC_HASHED
         svc.timeout = spec.timeout
         svc.netmask = spec.netmask
         svc.pe_name = spec.pe_name
@@ -215,7 +237,7 @@ class IPVS:
         if svc.scheduler is not None:
             svc.scheduler.done_service(svc)
         del self.services[svc.key]
-        del self._index[_index_key(svc.key)]
+        del self.index[_index_key(svc.key)]
         self._count_special(svc, -1)
 
     def flush(self) -> None:
@@ -266,7 +288,7 @@ class IPVS:
                 raise IPVSError(EINVAL, "destination address is not unicast")
             dest = Dest(spec.af, spec.addr, spec.port)
         else:
-            self.trash.remove(dest)
+            self._trash_remove(dest)
             dest.trash_since = None
         self._update_dest(svc, dest, spec, add=True)
         svc.dests.insert(0, dest)
@@ -304,10 +326,10 @@ class IPVS:
         if add or spec.weight != 0:
             dest.last_weight = spec.weight
         dest.weight = spec.weight
-        conn_flags = int(spec.conn_flags & CONN_F_DEST_MASK) | int(ConnFlag.INACTIVE)
-        if conn_flags & CONN_F_FWD_MASK != FwdMethod.MASQ:
-            conn_flags |= ConnFlag.NOOUTPUT
-        dest.conn_flags = int(conn_flags)  # plain ints: the packet path tests these bits
+        conn_flags = (int(spec.conn_flags) & _DEST_MASK) | _INACTIVE
+        if conn_flags & CONN_F_FWD_MASK != _MASQ:
+            conn_flags |= _NOOUTPUT
+        dest.conn_flags = conn_flags  # plain ints: the packet path tests these bits
         dest.tun_type = spec.tun_type
         dest.tun_port = spec.tun_port
         dest.tun_flags = spec.tun_flags
@@ -315,46 +337,47 @@ class IPVS:
             if dest.svc is not None:
                 dest.stats.zero()
             dest.svc = svc
-        dest.flags |= DestFlag.AVAILABLE
+        flags = int(dest.flags) | _AVAILABLE
         if spec.u_threshold == 0 or spec.u_threshold > dest.u_threshold:
-            dest.flags &= ~DestFlag.OVERLOAD
-        dest.flags = int(dest.flags)
+            flags &= ~_OVERLOAD
+        dest.flags = flags
         dest.u_threshold = spec.u_threshold
         dest.l_threshold = spec.l_threshold
 
     def _unlink_dest(self, svc: Service, dest: Dest, notify: bool) -> None:
         index = svc.dests.index(dest)
         del svc.dests[index]
-        dest.flags &= ~DestFlag.AVAILABLE
+        dest.flags = int(dest.flags) & ~_AVAILABLE
         if notify and svc.scheduler is not None:
             svc.scheduler.del_dest(svc, dest, index)
-        self.trash.append(dest)
+        self._trash[dest] = None
+        self._trash_index.setdefault(_trash_key(dest), []).append(dest)
 
     def _trash_get(self, svc: Service, spec: DestSpec) -> Dest | None:
-        for dest in self.trash:
-            owner = dest.svc
-            if (
-                owner is not None
-                and owner.key == svc.key
-                and dest.af == spec.af
-                and dest.addr == spec.addr
-                and dest.port == spec.port
-            ):
-                return dest
-        return None
+        """The oldest trashed destination of that service with that address and port."""
+        found = self._trash_index.get((svc.key, spec.af, spec.addr, spec.port))
+        return found[0] if found else None
+
+    def _trash_remove(self, dest: Dest) -> None:
+        del self._trash[dest]
+        key = _trash_key(dest)
+        same = self._trash_index[key]
+        same.remove(dest)
+        if not same:
+            del self._trash_index[key]
 
     def expire_trash(self, now: float) -> None:
         """Drop trashed destinations unreferenced for DEST_TRASH_PERIOD seconds."""
-        keep: list[Dest] = []
-        for dest in self.trash:
+        gone: list[Dest] = []
+        for dest in self._trash:
             if dest.refcnt > 0:
                 dest.trash_since = None
             elif dest.trash_since is None:
                 dest.trash_since = now
             elif now - dest.trash_since >= DEST_TRASH_PERIOD:
-                continue
-            keep.append(dest)
-        self.trash = keep
+                gone.append(dest)
+        for dest in gone:
+            self._trash_remove(dest)
 
     # -- timeouts ----------------------------------------------------------
 
