@@ -18,7 +18,7 @@ from pylvs.core.constants import AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UD
 from pylvs.core.views import ServiceView
 
 _PROTO = {IPPROTO_TCP: "TCP", IPPROTO_UDP: "UDP", IPPROTO_SCTP: "SCTP"}
-_FWD = {FwdMethod.MASQ: "NAT", FwdMethod.DROUTE: "DR", FwdMethod.TUNNEL: "TUN",
+_FWD: dict[int, str] = {FwdMethod.MASQ: "NAT", FwdMethod.DROUTE: "DR", FwdMethod.TUNNEL: "TUN",
         FwdMethod.LOCALNODE: "local"}
 COLUMNS = ("SERVICE", "SCHED", "REAL SERVER", "FWD", "HEALTH", "WEIGHT", "ACTIVE", "INACT",
            "CONNS", "CPS", "INPPS", "OUTPPS", "REASON")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pylvs.config.tree import Node, Word
 
 
@@ -40,7 +42,7 @@ def text_arg(node: Node) -> str:
     return " ".join(w.text for w in node.args)
 
 
-def choice_arg(node: Node, choices: dict[str, int]) -> int:
+def choice_arg(node: Node, choices: Mapping[str, int]) -> int:
     """The argument of ``node`` looked up (case-insensitively) in ``choices``."""
     word = node.arg(0, "value")
     try:

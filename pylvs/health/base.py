@@ -86,10 +86,12 @@ class Checker(ABC):
         return self.cfg.connect_timeout
 
     async def check(self) -> CheckResult:
-        """One attempt, bounded by :meth:`time_limit`; never raises for network trouble."""
+        """One attempt, bounded by :meth:`time_limit`; never raises (but for cancellation)."""
         try:
             return await asyncio.wait_for(self.attempt(), self.time_limit())
         except TimeoutError:
             return CheckResult(False, f"timeout after {self.time_limit():g}s")
         except OSError as exc:
             return CheckResult(False, os_reason(exc))
+        except Exception as exc:  # a checker's bug or odd input must not end its loop
+            return CheckResult(False, f"{exc.__class__.__name__}: {exc}")

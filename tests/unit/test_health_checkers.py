@@ -12,7 +12,7 @@ import pytest
 
 from pylvs.config.model import CheckerConfig, RealServer, UrlCheck
 from pylvs.core.constants import AF_INET
-from pylvs.health.base import Checker, CheckResult
+from pylvs.health.base import Checker, CheckResult, Target
 from pylvs.health.dns import build_query
 from pylvs.health.misc import interpret_exit
 from pylvs.health.registry import make_checker
@@ -183,3 +183,45 @@ def test_ping_check_loopback() -> None:
             pytest.skip("neither datagram nor raw ICMP sockets are allowed here")
     result = _check("PING_CHECK", 0, connect_timeout=2)
     assert result.ok, result.reason
+
+
+def test_ssl_get_over_tls(tmp_path: Any) -> None:
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=rs.test", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(str(cert), str(key))
+
+    async def go() -> tuple[CheckResult, CheckResult]:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecure")
+            await writer.drain()
+            writer.close()
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=ctx)
+        port = server.sockets[0].getsockname()[1]
+        url = UrlCheck("/", regex="^secure$")
+        async with server:
+            tls = await make_checker(CheckerConfig("SSL_GET", urls=(url,)), _rs(port)).check()
+            plain = await make_checker(CheckerConfig("HTTP_GET", urls=(url,),
+                                                     connect_timeout=1), _rs(port)).check()
+        return tls, plain
+    tls, plain = asyncio.run(go())
+    assert tls.ok, tls.reason
+    assert not plain.ok  # plain HTTP to a TLS port gets no HTTP answer
+
+
+def test_a_checker_that_raises_reports_a_failure() -> None:
+    class Broken(Checker):
+        async def attempt(self) -> CheckResult:
+            raise ValueError("bad label")
+
+    result = asyncio.run(Broken(CheckerConfig("TCP_CHECK"), Target("127.0.0.1", 80)).check())
+    assert result == CheckResult(False, "ValueError: bad label")
