@@ -236,3 +236,17 @@ def test_toml_errors(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_text(text, "x.toml")
     assert message in str(info.value)
+
+
+def test_examples_in_the_documentation_parse() -> None:
+    doc = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    blocks = doc.split("```")
+    tomls = [b[len("toml\n"):] for b in blocks if b.startswith("toml\n")]
+    assert len(tomls) == 2
+    first = parse_text(tomls[0], "doc.toml")
+    assert [rs.weight for rs in first.virtual_servers[0].real_servers] == [3, 1]
+    assert [vs.fwmark for vs in parse_text(tomls[1], "doc2.toml").virtual_servers] == [
+        0, 0, 0, 7, 1]
+    keepalived = next(b for b in blocks if b.lstrip("\n").startswith("global_defs"))
+    same = parse_text(keepalived.replace("include conf.d/*.conf", ""), "doc.conf")
+    assert same.virtual_servers == first.virtual_servers
