@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -41,10 +42,10 @@ class ConfigRuntime:
     """One configuration file in a running daemon: its table, checkers and reloads."""
 
     def __init__(self, path: str, ipvs: IPVS, changed: Callable[[], None]) -> None:
-        self.path = path
+        self.path = os.path.abspath(path)  # reloads must not depend on a later cwd
         self.ipvs = ipvs
         self.changed = changed
-        self.config = load_checked(path)
+        self.config = load_checked(self.path)
         self.manager = HealthManager(self.config, self._apply)
         self.reloads = 0
 
