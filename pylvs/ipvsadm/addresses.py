@@ -129,8 +129,24 @@ class HostPort:
     port: int | None  # None when no port was given
 
 
+# a plain dotted quad with an optional plain port: no other form gives another result
+PLAIN_V4_PORT = re.compile(
+    r"((?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}"
+    r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?::([0-9]{1,5}))?"
+)
+
+
 def parse_host_port(text: str, protocol: int, resolver: Resolver) -> HostPort | None:
     """``-t/-u/--sctp-service/-r`` argument (ipvsadm's ``parse_service``); None if illegal."""
+    plain = PLAIN_V4_PORT.fullmatch(text)
+    if plain is not None:
+        port_text = plain[2]
+        if port_text is None:
+            return HostPort(AF_INET, bytes(map(int, text.split("."))), None)
+        port = int(port_text)
+        if port <= 65535:
+            host = text[: plain.start(2) - 1]
+            return HostPort(AF_INET, bytes(map(int, host.split("."))), port)
     if text == "" or (text.isdigit() and text.isascii()):
         return None
     buf = text

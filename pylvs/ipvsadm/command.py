@@ -8,6 +8,7 @@ table, list conflicts, and the service/server checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from socket import inet_pton
 from typing import Any
 
 from pylvs.core.constants import (
@@ -39,6 +40,14 @@ from pylvs.ipvsadm.resolve import Resolver
 INT_MAX = (1 << 31) - 1
 UINT32_MAX = (1 << 32) - 1
 SCHED_FLAG_BITS = SvcFlag.SCHED1 | SvcFlag.SCHED2 | SvcFlag.SCHED3
+_SERVICE_PROTOCOLS = {"t": IPPROTO_TCP, "u": IPPROTO_UDP, "sctp-service": IPPROTO_SCTP}
+_METHODS = {"g": FwdMethod.DROUTE, "i": FwdMethod.TUNNEL, "m": FwdMethod.MASQ}
+_NUMBER_OPTIONS = {  # key -> (option name, DestSpec attribute, name in the message)
+    "w": ("weight", "weight", "weight"),
+    "x": ("u-threshold", "u_threshold", "u_threshold"),
+    "y": ("l-threshold", "l_threshold", "l_threshold"),
+}
+_TUNNEL_OPTIONS = frozenset({"tun-type", "tun-port", "tun-nocsum", "tun-csum", "tun-remcsum"})
 
 
 @dataclass(slots=True)
@@ -80,20 +89,27 @@ class Command:
 
     def call(self) -> tuple[str, tuple[Any, ...]] | None:
         """The Client call that carries out a table command (None for others)."""
-        key = self.svc.key()
-        d = self.dest
-        calls: dict[str, tuple[str, tuple[Any, ...]]] = {
-            "A": ("add_service", (self.svc,)),
-            "E": ("edit_service", (self.svc,)),
-            "D": ("del_service", (key,)),
-            "C": ("flush", ()),
-            "a": ("add_dest", (key, d)),
-            "e": ("edit_dest", (key, d)),
-            "d": ("del_dest", (key, d.af, d.addr, d.port)),
-            "Z": ("zero", (key if self.has("service-address") else None,)),
-            "set": ("set_timeouts", self.timeouts),
-        }
-        return calls.get(self.cmd)
+        cmd = self.cmd
+        if cmd == "a":
+            return ("add_dest", (self.svc.key(), self.dest))
+        if cmd == "A":
+            return ("add_service", (self.svc,))
+        if cmd == "E":
+            return ("edit_service", (self.svc,))
+        if cmd == "D":
+            return ("del_service", (self.svc.key(),))
+        if cmd == "C":
+            return ("flush", ())
+        if cmd == "e":
+            return ("edit_dest", (self.svc.key(), self.dest))
+        if cmd == "d":
+            d = self.dest
+            return ("del_dest", (self.svc.key(), d.af, d.addr, d.port))
+        if cmd == "Z":
+            return ("zero", (self.svc.key() if self.has("service-address") else None,))
+        if cmd == "set":
+            return ("set_timeouts", self.timeouts)
+        return None
 
 
 class _Parser:
@@ -161,9 +177,9 @@ class _Parser:
         svc, dest = c.svc, c.dest
         if key in COMMAND_KEYS:
             raise fail(f"invalid option `{word}'")
-        if key in ("t", "u", "sctp-service"):
+        if key in _SERVICE_PROTOCOLS:
             self.set_option(c, "service-address")
-            svc.protocol = {"t": IPPROTO_TCP, "u": IPPROTO_UDP}.get(key, IPPROTO_SCTP)
+            svc.protocol = _SERVICE_PROTOCOLS[key]
             self.protocol = svc.protocol
             hp = parse_host_port(value or "", svc.protocol, self.resolver)
             if hp is None:
@@ -207,17 +223,11 @@ class _Parser:
                 raise fail("illegal real server address[:port] specified")
             dest.af, dest.addr = hp.af, hp.addr
             dest.port = svc.port if hp.port is None else hp.port
-        elif key in ("g", "i", "m"):
+        elif key in _METHODS:
             self.set_option(c, "forwarding-method")
-            dest.conn_flags = {"g": FwdMethod.DROUTE, "i": FwdMethod.TUNNEL}.get(
-                key, FwdMethod.MASQ
-            )
-        elif key in ("w", "x", "y"):
-            name, attr, what = {
-                "w": ("weight", "weight", "weight"),
-                "x": ("u-threshold", "u_threshold", "u_threshold"),
-                "y": ("l-threshold", "l_threshold", "l_threshold"),
-            }[key]
+            dest.conn_flags = _METHODS[key]
+        elif key in _NUMBER_OPTIONS:
+            name, attr, what = _NUMBER_OPTIONS[key]
             self.set_option(c, name)
             n = c_number(value or "", 0, INT_MAX)
             if n is None:
@@ -348,9 +358,7 @@ class _Parser:
                 dest.port = svc.port
             if dest.af != svc.af and method != FwdMethod.TUNNEL:
                 raise fail("Different address family is allowed only for tunneling servers")
-            tun_opts = [o for o in ("tun-type", "tun-port", "tun-nocsum", "tun-csum",
-                                    "tun-remcsum") if c.has(o)]
-            if tun_opts and method != FwdMethod.TUNNEL:
+            if not opts.isdisjoint(_TUNNEL_OPTIONS) and method != FwdMethod.TUNNEL:
                 raise fail("Tunnel options conflict with forward method")
             if method == FwdMethod.TUNNEL:
                 check_tunnel(dest.tun_type, c.options)
@@ -366,6 +374,69 @@ def _inet_pton4(text: str) -> bytes | None:
     return bytes(values)
 
 
+_PLAIN_SERVICE = {"-t": IPPROTO_TCP, "-u": IPPROTO_UDP}
+_PLAIN_METHOD = {"-g": FwdMethod.DROUTE, "-m": FwdMethod.MASQ}
+
+
+def _plain_host_port(text: str) -> tuple[bytes, int] | None:
+    """A plain ``a.b.c.d:port`` (the only form ``-S -n`` prints for IPv4), else None.
+
+    ``inet_pton`` takes exactly four decimal octets without leading zeros, where
+    ``inet_aton`` reads the same address; every other form is left to it.
+    """
+    host, colon, port_text = text.rpartition(":")
+    if not colon or len(port_text) > 5 or not (port_text.isascii() and port_text.isdigit()):
+        return None
+    try:
+        addr = inet_pton(AF_INET, host)
+    except (OSError, ValueError):
+        return None
+    port = int(port_text)
+    return (addr, port) if port <= 65535 else None
+
+
+def _parse_plain(argv: list[str]) -> Command | None:
+    """The two line shapes ``ipvsadm -S -n`` prints most, parsed directly; None for others.
+
+    ``-A -t|-u ADDR:PORT -s SCHED`` and ``-a -t|-u ADDR:PORT -r ADDR:PORT -g|-m -w N``
+    with a plain IPv4 dotted quad, a port and a plain weight: the Command is the one
+    the general parser builds (tests check both agree); anything else, including
+    every line the general parser refuses, goes to the general parser.
+    """
+    n = len(argv)
+    if n == 5:
+        if argv[0] != "-A" or argv[3] != "-s":
+            return None
+        options = {"service-address", "scheduler"}
+    elif n == 8:
+        if argv[0] != "-a" or argv[3] != "-r" or argv[6] != "-w":
+            return None
+        options = {"service-address", "real-server", "forwarding-method", "weight"}
+    else:
+        return None
+    protocol = _PLAIN_SERVICE.get(argv[1])
+    vip = _plain_host_port(argv[2])
+    if protocol is None or vip is None:
+        return None
+    svc = ServiceSpec(AF_INET, protocol, vip[0], vip[1])
+    if n == 5:
+        if vip[1] == 0:
+            return None  # "Zero port specified for non-persistent service"
+        svc.sched_name = argv[4][:15]
+        return Command("A", options, svc)
+    method = _PLAIN_METHOD.get(argv[5])
+    rip = _plain_host_port(argv[4])
+    weight = argv[7]
+    if method is None or rip is None or not (weight.isascii() and weight.isdigit()):
+        return None
+    w = int(weight)
+    if w > INT_MAX:
+        return None
+    # -g: the real port is the service's (ipvsadm ignores the one given)
+    port = vip[1] if method == FwdMethod.DROUTE else rip[1]
+    return Command("a", options, svc, DestSpec(AF_INET, rip[0], port, method, w))
+
+
 def parse_command(
     argv: list[str], resolver: Resolver, prog: str = "ipvsadm", *, restore: bool = False
 ) -> Command:
@@ -379,4 +450,7 @@ def parse_command(
     """
     if not argv:
         return Command("L")
+    plain = _parse_plain(argv)
+    if plain is not None:
+        return plain
     return _Parser(argv, resolver, prog, restore).parse()

@@ -85,8 +85,20 @@ TUN_TYPE_NAMES = {TunType.IPIP: "ipip", TunType.GUE: "gue", TunType.GRE: "gre"}
 TUN_TYPES = {v: k for k, v in TUN_TYPE_NAMES.items()}
 
 
+_LEGAL: set[tuple[str, frozenset[str]]] = set()  # (command, options) found legal
+
+
 def check_legality(cmd: str, options: set[str]) -> None:
     """ipvsadm's command x option table: the first violation in option order."""
+    seen = (cmd, frozenset(options))
+    if seen in _LEGAL:
+        return
+    _check_legality(cmd, options)
+    if len(_LEGAL) < 4096:
+        _LEGAL.add(seen)
+
+
+def _check_legality(cmd: str, options: set[str]) -> None:
     required, optional, exclusive = LEGALITY[cmd]
     name = COMMAND_NAMES[cmd]
     first_exclusive: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Arg(Enum):
@@ -91,6 +92,8 @@ _DEFS = (
 OPTIONS = tuple(OptionDef(*d) for d in _DEFS)
 BY_LONG = {o.long: o for o in OPTIONS if o.long}
 BY_SHORT = {o.short: o for o in OPTIONS if o.short}
+_NONE = Arg.NONE
+_OPTIONAL = Arg.OPTIONAL
 COMMAND_KEYS = frozenset(
     {"A", "E", "D", "C", "L", "Z", "a", "e", "d", "set", "h", "v", "R", "S",
      "start-daemon", "stop-daemon"}
@@ -106,8 +109,7 @@ class PoptError(Exception):
         super().__init__(f"{word}: {reason}")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One option read from the command line; ``word`` is the argv element popt blames."""
 
     key: str
@@ -140,7 +142,7 @@ class Tokenizer:
                 opt = BY_LONG.get(name)
                 if opt is None:
                     raise PoptError(word, "unknown option")
-                if opt.arg is Arg.NONE:
+                if opt.arg is _NONE:
                     if eq:
                         raise PoptError(word, "option does not take an argument")
                     yield Token(opt.key, None, word)
@@ -158,7 +160,7 @@ class Tokenizer:
                 pos += 1
                 if opt is None:
                     raise PoptError(word, "unknown option")
-                if opt.arg is Arg.NONE:
+                if opt.arg is _NONE:
                     yield Token(opt.key, None, word)
                     continue
                 rest = word[pos:]
@@ -171,7 +173,7 @@ class Tokenizer:
 
     def _next_value(self, opt: OptionDef, word: str, i: int) -> tuple[str | None, int]:
         argv = self.argv
-        if opt.arg is Arg.OPTIONAL:
+        if opt.arg is _OPTIONAL:
             if i < len(argv) and not argv[i].startswith("-"):
                 return argv[i], i + 1
             return None, i
