@@ -42,6 +42,12 @@ class StaticNet:
     def route(self, af: int, addr: bytes) -> Egress | None:
         return Egress(2, af, addr, VIP, 1500)
 
+    def route_table(self, af: int) -> None:
+        return None
+
+    def forget(self) -> None:
+        pass
+
     def neighbour(self, ifindex: int, af: int, addr: bytes) -> tuple[bytes | None, int]:
         return bytes.fromhex("0200000000") + addr[-1:], NUD_REACHABLE
 

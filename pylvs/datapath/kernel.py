@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 from pyroute2 import IPRoute  # type: ignore[import-untyped]
 
 from pylvs.core.constants import AF_INET6
+from pylvs.datapath.regions import RouteTable, prefix
 
 NUD_INCOMPLETE = 0x01
 NUD_REACHABLE = 0x02
@@ -25,6 +27,7 @@ NUD_VALID = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_NOARP | NUD_
 
 DISCARD_PORT = 9  # a probe datagram to it makes the kernel resolve the neighbour
 NTF_USE = 0x01  # neighbour flag: "use" the entry, which starts resolution
+LINK_TTL = 5.0  # seconds a link's MTU is trusted without a netlink notification
 
 
 class NetlinkFailure(OSError):
@@ -50,6 +53,7 @@ class Egress:
     nh_addr: bytes
     src: bytes = b""  # this host's preferred source address on that route
     mtu: int = 0  # the egress link's MTU (0: unknown)
+    gateway: bool = False  # the next hop is a gateway (else the destination itself)
 
 
 def mac_bytes(text: str) -> bytes:
@@ -72,11 +76,24 @@ class KernelNet:
         self._probe4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._probe4.setblocking(False)
         self._probe6: socket.socket | None = None
-        self._mtus: dict[int, int] = {}
+        self._mtus: dict[int, tuple[int, float]] = {}  # ifindex -> (MTU, monotonic expiry)
 
     def forget(self) -> None:
-        """Drop cached link facts (MTUs)."""
+        """Drop cached link facts (MTUs): a link may have changed."""
         self._mtus.clear()
+
+    def _mtu(self, ifindex: int) -> int | None:
+        """The link's MTU, cached for LINK_TTL seconds (None: no such link)."""
+        now = time.monotonic()
+        cached = self._mtus.get(ifindex)
+        if cached is not None and now < cached[1]:
+            return cached[0]
+        try:
+            mtu = self.link(index=ifindex).mtu
+        except LookupError:
+            return None
+        self._mtus[ifindex] = (mtu, now + LINK_TTL)
+        return mtu
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         """Run ``fn`` in the netlink thread; its failure comes back as a fresh NetlinkFailure.
@@ -132,15 +149,31 @@ class KernelNet:
         oif = int(oif)
         pref = msg.get_attr("RTA_PREFSRC")
         src = socket.inet_pton(af, pref) if pref else b""
-        mtu = self._mtus.get(oif)
+        mtu = self._mtu(oif)
         if mtu is None:
-            try:
-                mtu = self._mtus[oif] = self.link(index=oif).mtu
-            except LookupError:
-                return None
+            return None
         gw = msg.get_attr("RTA_GATEWAY")
         nh = addr if gw is None else socket.inet_pton(af, gw)
-        return Egress(oif, af, nh, src, mtu)
+        return Egress(oif, af, nh, src, mtu, gateway=gw is not None)
+
+    def route_table(self, af: int) -> RouteTable | None:
+        """Every route and rule destination prefix of family ``af`` (None: cannot tell)."""
+        try:
+            routes = self._call(self.ipr.route, "dump", family=af)
+            rules = self._call(self.ipr.get_rules, family=af)
+        except NetlinkFailure:
+            return None
+        size = 16 if af == AF_INET6 else 4
+        prefixes: set[tuple[int, int]] = set()
+        multipath: set[tuple[int, int]] = set()
+        for msg, attr in [(m, "RTA_DST") for m in routes] + [(m, "FRA_DST") for m in rules]:
+            dst = msg.get_attr(attr)
+            net = socket.inet_pton(af, dst) if dst else bytes(size)
+            p = prefix(net, int(msg["dst_len"]))
+            prefixes.add(p)
+            if msg.get_attr("RTA_MULTIPATH") or msg.get_attr("RTA_NH_ID"):
+                multipath.add(p)
+        return RouteTable(8 * size, tuple(sorted(prefixes)), frozenset(multipath))
 
     def neighbour(self, ifindex: int, af: int, addr: bytes) -> tuple[bytes | None, int]:
         """The neighbour's MAC (None unless the entry holds a usable one) and its NUD state."""

@@ -25,6 +25,7 @@ from pylvs.datapath.forward import Forwarder
 from pylvs.datapath.frames import FrameHandler
 from pylvs.datapath.kernel import KernelNet
 from pylvs.datapath.neigh import Resolver, WaitQueue
+from pylvs.datapath.netevents import NetEvents
 from pylvs.datapath.nft import NftError, NftTable
 
 BATCH = 256  # frames handled per socket wakeup before yielding to the loop
@@ -61,6 +62,7 @@ class PythonDatapath:
         self.use_ring = use_ring  # PACKET_RX_RING (else recvmsg per frame)
         self.stats = Counters()
         self.net: KernelNet | None = None
+        self.events: NetEvents | None = None
         self.rx: list[_Rx] = []
         self.tx: dict[int, socket.socket] = {}
         self.macs: dict[int, bytes] = {}
@@ -87,6 +89,7 @@ class PythonDatapath:
                 self.macs[link.index] = link.mac
                 self.tx[link.index] = afpacket.open_tx(name)
             resolver = Resolver(net)
+            self._watch_routing()
             rand32 = self.rand32
             forwarder = Forwarder(resolver, self._send, self.macs, self.stats, rand32,
                                   WaitQueue(), on_queued=self._arm_queue_timer)
@@ -120,6 +123,10 @@ class PythonDatapath:
     def stop(self) -> None:
         """Stop reading, close the sockets, remove the nftables table."""
         self.running = False
+        if self.events is not None:
+            self.loop.remove_reader(self.events.fileno())
+            self.events.close()
+            self.events = None
         if self._queue_timer is not None:
             self._queue_timer.cancel()
             self._queue_timer = None
@@ -178,6 +185,20 @@ class PythonDatapath:
             self.handler.set_vips(frozenset(a for _, a in spec.vip_addrs))
             self.handler.forwarder.resolver.forget()
         self._log_spec()
+
+    def _watch_routing(self) -> None:
+        """Forget cached routes and MTUs whenever netlink reports a routing change."""
+        try:
+            self.events = NetEvents()
+        except OSError as exc:
+            self.log.warning("no netlink notifications (%s): routes and link MTUs are"
+                             " re-read every few seconds only", exc)
+            return
+        self.loop.add_reader(self.events.fileno(), self._on_routing_event)
+
+    def _on_routing_event(self) -> None:
+        if self.events is not None and self.events.changed() and self.handler is not None:
+            self.handler.forwarder.resolver.forget()
 
     def _log_spec(self) -> None:
         spec = self.spec

@@ -5,13 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pylvs.datapath.kernel import NUD_INCOMPLETE, NUD_REACHABLE, Egress
+from pylvs.datapath.regions import RouteTable
 
 
 @dataclass
 class FakeNet:
-    """Routes and neighbour entries set by the test; counts every query and probe."""
+    """Routes and neighbour entries set by the test; counts every query and probe.
+
+    ``routes`` answer per address; ``table`` (when set) is what ``route_table``
+    reports, and the test keeps the two consistent.
+    """
 
     routes: dict[bytes, Egress] = field(default_factory=dict)
+    table: RouteTable | None = None
+    forgotten: int = 0
     neighbours: dict[bytes, tuple[bytes | None, int]] = field(default_factory=dict)
     probes: list[bytes] = field(default_factory=list)
     route_queries: int = 0
@@ -20,6 +27,12 @@ class FakeNet:
     def route(self, af: int, addr: bytes) -> Egress | None:
         self.route_queries += 1
         return self.routes.get(addr)
+
+    def route_table(self, af: int) -> RouteTable | None:
+        return self.table
+
+    def forget(self) -> None:
+        self.forgotten += 1
 
     def neighbour(self, ifindex: int, af: int, addr: bytes) -> tuple[bytes | None, int]:
         self.neigh_queries += 1

@@ -116,4 +116,4 @@ def test_the_caches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         net.on_link(addr)
         net.resolve(addr, MAC1)
         assert r.lookup(AF_INET, addr, 0.0) is not None
-    assert len(r.hops) <= 8 and len(r._routes) <= 8
+    assert len(r.hops) <= 8 and len(r._regions) <= 8

@@ -79,13 +79,6 @@ def test_large_upload_completes_through_path_mtu_discovery(
     assert int(learned.group(1)) == LINK_MTU - overhead
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="datapath: KernelNet (pylvs/datapath/kernel.py) caches each link's MTU for the "
-    "daemon's lifetime (_mtus is never refreshed, not even by Resolver.forget), so a link MTU "
-    "lowered while pylvsd runs is ignored: oversized tunnel frames are sent or dropped instead "
-    "of answered with frag-needed",
-)
 def test_a_link_mtu_lowered_while_the_director_runs_is_honoured(low_mtu_lab: Lab) -> None:
     topo = low_mtu_lab.topology()
     lowered = LINK_MTU - 100
