@@ -104,6 +104,8 @@ def ntop(af: int, addr: bytes) -> str:
     """Numeric text of an address of family ``af``."""
     if af == AF_INET6:
         return ntop6(addr)
+    if len(addr) == 4:
+        return f"{addr[0]}.{addr[1]}.{addr[2]}.{addr[3]}"
     return ".".join(str(b) for b in addr)
 
 

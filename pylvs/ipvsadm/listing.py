@@ -17,6 +17,7 @@ FORWARD_NAMES = {
     FwdMethod.MASQ: "Masq", FwdMethod.LOCALNODE: "Local", FwdMethod.TUNNEL: "Tunnel",
     FwdMethod.DROUTE: "Route",
 }
+_FORWARD_BY_INT = {int(k): v for k, v in FORWARD_NAMES.items()}
 _CSUM_NAMES = ("-c", "+c", "r+c")
 T = TypeVar("T")
 
@@ -90,11 +91,46 @@ def c_qsort(items: list[T], cmp: Callable[[T, T], int]) -> list[T]:
     return out + left[i:] + right[j:]
 
 
+_I32 = 1 << 31
+
+
+def _no_wrap(keys: list[tuple[int, ...]]) -> bool:
+    """Whether no two keys differ by 2^31 or more at any place (where int32 would wrap)."""
+    return all(max(column) - min(column) < _I32 for column in zip(*keys, strict=False))
+
+
+def _service_sort_key(s: ServiceView) -> tuple[int, ...]:
+    return (s.fwmark, s.af, s.protocol, *_addr_words(s.af, s.addr.ljust(16, b"\0")), s.port)
+
+
+def _dest_sort_key(d: DestView) -> tuple[int, ...]:
+    return (*_addr_words(d.af, d.addr.ljust(16, b"\0")), d.port)
+
+
+def _sorted_like_qsort(
+    items: list[T], cmp: Callable[[T, T], int], key: Callable[[T], tuple[int, ...]]
+) -> list[T]:
+    """``c_qsort(items, cmp)``, by a stable key sort when ``cmp`` is plain key order.
+
+    The comparators compare these keys place by place, as int32 differences: when
+    no difference reaches 2^31 (and one family is listed, so that keys have one
+    shape) that is the keys' order, a total order in which the merge sort and
+    ``sorted`` both keep equal items in input order.
+    """
+    if len(items) <= 1:
+        return list(items)
+    keys = [key(i) for i in items]
+    if len({len(k) for k in keys}) == 1 and _no_wrap(keys):
+        order = sorted(range(len(items)), key=keys.__getitem__)
+        return [items[i] for i in order]
+    return c_qsort(items, cmp)
+
+
 def sort_services(services: Iterable[ServiceView]) -> list[ServiceView]:
     """Services and their destinations in ipvsadm's listing order (with its wrap quirk)."""
     return [
-        _with_dests(svc, c_qsort(svc.dests, _cmp_dests))
-        for svc in c_qsort(list(services), _cmp_services)
+        _with_dests(svc, _sorted_like_qsort(svc.dests, _cmp_dests, _dest_sort_key))
+        for svc in _sorted_like_qsort(list(services), _cmp_services, _service_sort_key)
     ]
 
 
@@ -257,8 +293,7 @@ def service_lines(svc: ServiceView, fmt: ListFormat, names: Names) -> str:
             out.append(f"  -> {dname:<28} {d.weight:<9} {d.persistconns:<11} "
                        f"{d.activeconns:<10} {d.inactconns:<10}")
         else:
-            fwd = FORWARD_NAMES.get(FwdMethod(d.fwd_method), "") if d.fwd_method in (
-                0, 1, 2, 3) else ""
+            fwd = _FORWARD_BY_INT.get(d.fwd_method, "")
             tun = f"{tunnel_info(d):<13} " if fmt.tun_info else ""
             out.append(f"  -> {dname:<28} {fwd:<7} {tun}{_signed(d.weight):<6} "
                        f"{d.activeconns:<10} {d.inactconns:<10}")
