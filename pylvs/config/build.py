@@ -212,6 +212,14 @@ class Builder:
             _n, af, addr, port = sorry
             sorry_rs = RealServer(af, addr, port, 1, sorry_fwd if sorry_fwd is not None else vs_fwd,
                                   where=str(sorry[0].pos))
+        total = sum(rs.weight for rs in real_servers)
+        quorum = settings.get("quorum", 1)
+        if 0 < total < quorum:  # as keepalived does
+            settings["quorum"] = total
+            self.config.warnings.append(
+                f"{node.pos}: quorum {quorum} exceeds the total weight of the real servers "
+                f"({total}), reduced to {total}"
+            )
         out = []
         for head in heads:
             vs_af = head.get("af", family if family is not None else AF_INET)

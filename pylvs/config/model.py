@@ -116,5 +116,6 @@ class Config:
 
     virtual_servers: list[VirtualServer] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # "FILE:LINE: keyword (reason)"
+    warnings: list[str] = field(default_factory=list)  # "FILE:LINE: what was adjusted"
     router_id: str | None = None
     files: list[str] = field(default_factory=list)

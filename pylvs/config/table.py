@@ -3,7 +3,8 @@
 keepalived's rules: a real server that is up is programmed with its current weight;
 one that is down is removed, or kept with weight 0 under ``inhibit_on_failure``. A
 service's quorum is the sum of the weights of its live real servers: it is lost when
-that sum drops below ``quorum - hysteresis`` and regained at ``quorum + hysteresis``.
+that sum drops below ``quorum - hysteresis`` and regained at ``quorum + hysteresis``
+(a service starts without quorum: at start it needs ``quorum + hysteresis``).
 While it is lost, the sorry server (if any) is programmed and the live real servers
 are taken out; ``sorry_server_inhibit`` keeps the sorry server at weight 0 otherwise.
 """
@@ -119,7 +120,7 @@ def initial_state(config: Config) -> tuple[dict[RsKey, RsHealth], dict[ServiceKe
         per_vs = {rs.ident(): initial_health(rs, vs.alpha) for rs in vs.real_servers}
         for ident, h in per_vs.items():
             health[(key, ident)] = h
-        quorum[key] = quorum_next(vs, True, live_weight(vs, per_vs))
+        quorum[key] = quorum_next(vs, False, live_weight(vs, per_vs))  # starts down
     return health, quorum
 
 

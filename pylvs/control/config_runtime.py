@@ -64,6 +64,8 @@ class ConfigRuntime:
     def _log_ignored(self, config: Config) -> None:
         for line in config.ignored:
             log.info("config: %s", line)
+        for line in config.warnings:
+            log.warning("config: %s", line)
 
     def start(self) -> None:
         """Program the table and start the checkers (inside the event loop)."""
@@ -85,7 +87,8 @@ class ConfigRuntime:
         self.reloads += 1
         log.info("reloaded %s: %d operation(s)", self.path, len(ops))
         return {"config": self.path, "operations": len(ops),
-                "services": len(config.virtual_servers), "ignored": list(config.ignored)}
+                "services": len(config.virtual_servers),
+                "ignored": list(config.ignored) + list(config.warnings)}
 
     def health(self) -> dict[str, Any]:
         """Health of every real server and quorum of every service (JSON-ready)."""

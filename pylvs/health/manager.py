@@ -141,7 +141,7 @@ class HealthManager:
                              reason="no checker" if not rs.checkers else "not checked yet")
                 states[rk] = st
                 fresh.append(st)
-            was_up = self.quorum.get(key, True)
+            was_up = self.quorum.get(key, False)  # a new service starts without quorum
             quorum[key] = quorum_next(vs, was_up, live_weight(vs, self._health_of(key, states)))
         for rk, st in old.items():
             if rk not in states or states[rk] is not st:

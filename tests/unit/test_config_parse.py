@@ -250,3 +250,13 @@ def test_examples_in_the_documentation_parse() -> None:
     keepalived = next(b for b in blocks if b.lstrip("\n").startswith("global_defs"))
     same = parse_text(keepalived.replace("include conf.d/*.conf", ""), "doc.conf")
     assert same.virtual_servers == first.virtual_servers
+
+
+def test_quorum_above_the_total_weight_is_reduced_with_a_warning() -> None:
+    text = ("virtual_server 198.18.0.150 80 {\n protocol TCP\n quorum 10\n"
+            " real_server 198.18.0.171 80 {\n weight 2\n }\n"
+            " real_server 198.18.0.172 80 {\n weight 3\n }\n}\n")
+    cfg = parse_text(text, "q.conf")
+    assert cfg.virtual_servers[0].quorum == 5
+    assert cfg.warnings == [
+        "q.conf:1: quorum 10 exceeds the total weight of the real servers (5), reduced to 5"]

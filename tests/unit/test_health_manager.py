@@ -245,3 +245,11 @@ def test_snapshot_reports_health() -> None:
     assert rows["198.18.0.172:80"]["reason"] == "TCP_CHECK: timeout after 5s"
     assert rows["198.18.0.171:80"]["in_table"] is True
     assert rows["198.18.0.180:80"]["checkers"] == ["sorry_server"]
+
+
+def test_a_service_starts_without_quorum_until_quorum_plus_hysteresis() -> None:
+    t = Table()
+    m = _manager(_config(extra="quorum 5\n hysteresis 1\n sorry_server 198.18.0.180 80"), t)
+    _start(m)  # 2 + 3 = 5 < 5 + 1: the sorry server from the start, as keepalived
+    assert t.save().splitlines()[1:] == ["-a -t 198.18.0.150:80 -r 198.18.0.180:80 -g -w 1"]
+    assert m.quorum_snapshot() == {"TCP 198.18.0.150:80": False}
