@@ -1,6 +1,7 @@
 """Runs every checker of a configuration and turns their results into table changes.
 
-Per real server: it is up while all its checkers pass. A passing checker that fails
+Per real server: it is up while all its checkers pass. Its first check comes after a
+random part of ``warmup`` (default: of ``delay_loop``). A passing checker that fails
 is retried ``retry`` times, ``delay_before_retry`` apart, before it counts as failed;
 a failed one recovers on its first success. Each transition is logged once, with the
 reason, and runs the real server's notify script; the service's quorum (with
@@ -210,8 +211,9 @@ class HealthManager:
 
     async def _run_checker(self, st: RsState, index: int, checker: Checker) -> None:
         cfg = checker.cfg
-        if cfg.warmup > 0:
-            await asyncio.sleep(self.rand() * cfg.warmup)
+        # first checks are spread over the warmup (or the delay loop), as keepalived's are,
+        # so that hundreds of servers are not all checked in the same instant
+        await asyncio.sleep(self.rand() * (cfg.warmup if cfg.warmup > 0 else cfg.delay_loop))
         while not st.stopped:
             result = await self._attempts(st, index, checker)
             if st.stopped:
