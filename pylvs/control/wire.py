@@ -237,8 +237,17 @@ def decode_timeouts(data: JSON) -> Timeouts:
 def encode_service_view(view: ServiceView) -> JSON:
     """ServiceView (with its dests) -> JSON object."""
     out = _SERVICE_VIEW.encode(view)
-    out.append([_DEST_VIEW.encode(d) for d in view.dests])
+    out.append([_encode_dest_view(d) for d in view.dests])
     return out
+
+
+def _encode_dest_view(d: DestView) -> JSON:
+    """``_DEST_VIEW.encode``, written out (a listing encodes one per destination)."""
+    s, r = d.stats, d.rates
+    return [d.af, addr_to_text(d.addr), d.port, d.fwd_method, d.weight, d.u_threshold,
+            d.l_threshold, d.tun_type, d.tun_port, d.tun_flags, d.activeconns, d.inactconns,
+            d.persistconns, [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes],
+            [r.cps, r.inpps, r.outpps, r.inbps, r.outbps]]
 
 
 def decode_service_view(data: JSON) -> ServiceView:
@@ -247,8 +256,25 @@ def decode_service_view(data: JSON) -> ServiceView:
     dests = data[-1]
     if type(dests) is not list:
         raise WireError(errno.EPROTO, "service view dests is not a list")
-    decode = _DEST_VIEW.decode_reply
-    view.dests = [decode(d) for d in dests]
+    view.dests = [_decode_dest_view(d) for d in dests]
+    return view
+
+
+_DEST_VIEW_FIELDS = len(dataclasses.fields(DestView))
+
+
+def _decode_dest_view(data: JSON) -> DestView:
+    """``_DEST_VIEW.decode_reply``, written out for the common well-formed case."""
+    if type(data) is list and len(data) == _DEST_VIEW_FIELDS:
+        stats, rates, addr = data[-2], data[-1], data[1]
+        if (type(stats) is list and len(stats) == 5 and type(rates) is list
+                and len(rates) == 5 and type(addr) is str and addr):
+            try:
+                return DestView(data[0], addr_from_text(addr), *data[2:-2],
+                                Counters(*stats), Rates(*rates))
+            except WireError:
+                pass  # let the general decoder say what is wrong
+    view: DestView = _DEST_VIEW.decode_reply(data)
     return view
 
 

@@ -64,8 +64,10 @@ class Stats:
 
     def counters(self) -> Counters:
         """The user-visible counters: raw minus the zero point, modulo 2**64."""
-        raw = self._raw()
-        return Counters(*((r - z) & _U64 for r, z in zip(raw, self._zero, strict=True)))
+        z = self._zero
+        return Counters((self.conns - z[0]) & _U64, (self.inpkts - z[1]) & _U64,
+                        (self.outpkts - z[2]) & _U64, (self.inbytes - z[3]) & _U64,
+                        (self.outbytes - z[4]) & _U64)
 
     def estimate(self) -> None:
         """One estimator tick (every 2 s): EWMA of the deltas, weight 1/4."""

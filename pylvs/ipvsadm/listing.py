@@ -18,6 +18,9 @@ FORWARD_NAMES = {
     FwdMethod.DROUTE: "Route",
 }
 _FORWARD_BY_INT = {int(k): v for k, v in FORWARD_NAMES.items()}
+_SCHED_FLAGS = int(SvcFlag.SCHED1 | SvcFlag.SCHED2 | SvcFlag.SCHED3)
+_PERSISTENT = int(SvcFlag.PERSISTENT)
+_ONEPACKET = int(SvcFlag.ONEPACKET)
 _CSUM_NAMES = ("-c", "+c", "r+c")
 T = TypeVar("T")
 
@@ -264,16 +267,16 @@ def service_lines(svc: ServiceView, fmt: ListFormat, names: Names) -> str:
         out.append(f"{name:<33}{_five(values, fmt.exact)}")
     else:
         line = f"{name} {svc.sched_name}"
-        if svc.flags & (SvcFlag.SCHED1 | SvcFlag.SCHED2 | SvcFlag.SCHED3):
+        if svc.flags & _SCHED_FLAGS:
             line += f" ({','.join(sched_flag_names(svc))})"
-        if svc.flags & SvcFlag.PERSISTENT:
+        if svc.flags & _PERSISTENT:
             line += f" persistent {svc.timeout}"
             mask = mask_text(svc)
             if mask is not None:
                 line += f" mask {mask}"
             if svc.pe_name:
                 line += f" pe {svc.pe_name}"
-        if svc.flags & SvcFlag.ONEPACKET:
+        if svc.flags & _ONEPACKET:
             line += " ops"
         out.append(line)
     for d in svc.dests:
