@@ -85,8 +85,10 @@ class Dispatcher:
         on_change: Callable[[], None] | None = None,
         clock: Callable[[], float] | None = None,
         status: Callable[[], dict[str, Any]] | None = None,
+        handlers: dict[str, Callable[..., wire.JSON]] | None = None,
     ) -> None:
         self.ipvs = ipvs
+        self.handlers = handlers or {}  # daemon-level operations (reload, health)
         self.on_change = on_change
         self.clock = clock or (lambda: 0.0)
         self.status = status
@@ -127,6 +129,8 @@ class Dispatcher:
             return [wire.encode_conn_view(c) for c in conn_views(ipvs, self.clock())]
         if op == "status":
             return self._status()
+        if op in self.handlers:
+            return self.handlers[op](*args)
         if op in ("start_daemon", "stop_daemon", "list_daemons"):
             raise IPVSError(errno.ENOSYS, SYNC_UNAVAILABLE)
         raise wire.WireError(errno.EOPNOTSUPP, f"unknown operation {op!r}")

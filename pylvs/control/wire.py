@@ -328,6 +328,8 @@ OPS: dict[str, tuple[str, ...]] = {
     "list_services": ("optkey",),
     "list_conns": (),
     "status": (),
+    "reload": (),
+    "health": (),
     "apply": ("calls",),
     "stage": ("calls",),
     "restore": ("calls",),
