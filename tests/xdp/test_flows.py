@@ -180,3 +180,19 @@ def test_unhandled_methods_and_headers_are_not_installed() -> None:
     meta = client(40008, 0, IPPROTO_UDP)
     c2.offer(t2.process(meta, 0.0, lambda: 7), meta, partial, hop_of)
     assert c2.flows == {} and c2.stats.by_reason == {"headers": 2}
+
+
+def test_flows_whose_next_hop_changed_are_removed() -> None:
+    t, _ = table(FwdMethod.DROUTE, proto=IPPROTO_UDP)
+    maps = FakeMaps()
+    cache = FlowCache(t, maps)
+    run(t, cache, client(40009, 0, IPPROTO_UDP), 0.0)
+    run(t, cache, client(40010, 0, IPPROTO_UDP), 0.0)
+    cache.revalidate(hop_of)  # unchanged: kept
+    assert len(maps.flows) == 2
+
+    def lower_mtu(af: int, addr: bytes) -> Hop:
+        return Hop(3, RS_MAC, OUR_MAC, bytes([198, 18, 0, 151]), 1400)
+
+    cache.revalidate(lower_mtu)
+    assert maps.flows == {} and cache.stats.removed == 2

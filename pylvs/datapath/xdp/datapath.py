@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from pylvs.datapath.xdp.flows import FlowCache, Hop
 from pylvs.datapath.xdp.loader import PIN_ROOT, FastPathProgram
 
 SYNC_PERIOD = 0.5  # seconds between folds of the program's counters into the stats
+REVALIDATE_EVERY = 4  # syncs between checks of the flows' next hops
 
 
 class _InstallingForwarder:
@@ -65,6 +67,7 @@ class XdpDatapath:
         self._sync_pending = False
         self.mode = ""
         self._final: dict[str, int] = {}  # the program's counters when it was unloaded
+        self._ticks = 0
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -162,6 +165,14 @@ class XdpDatapath:
         handler = self.python.handler
         if handler is None:
             return
+        try:
+            self.cache.offer(verdict, meta, p, self._hop_lookup(now))
+        except OSError as exc:  # a full map: the connection stays on the slow path
+            self.log.debug("xdp: flow not installed: %s", exc)
+
+    def _hop_lookup(self, now: float) -> Callable[[int, bytes], Hop | None]:
+        handler = self.python.handler
+        assert handler is not None
         resolver = handler.forwarder.resolver
         macs = self.python.macs
 
@@ -171,10 +182,7 @@ class XdpDatapath:
                 return None
             return Hop(h.ifindex, h.mac, macs[h.ifindex], h.src, h.mtu)
 
-        try:
-            self.cache.offer(verdict, meta, p, hop_of)
-        except OSError as exc:  # a full map: the connection stays on the slow path
-            self.log.debug("xdp: flow not installed: %s", exc)
+        return hop_of
 
     def sync(self) -> None:
         """Fold the program's counters into the stats; drop stale flows."""
@@ -188,8 +196,12 @@ class XdpDatapath:
     def _tick(self) -> None:
         self._timer = None
         started = time.monotonic()
+        self._ticks += 1
         try:
             self.sync()
+            if self._ticks % REVALIDATE_EVERY == 0 and self.cache is not None \
+                    and self.python.handler is not None:
+                self.cache.revalidate(self._hop_lookup(time.monotonic()))
         except Exception:
             self.log.exception("xdp: flow sync failed")
         if time.monotonic() - started > SYNC_PERIOD:

@@ -53,6 +53,8 @@ class _Flow:
     value: bytes  # the installed FlowValue's bytes (skip identical re-installs)
     outgoing: bool
     state: int  # the TCP state the flow was installed with
+    to: tuple[int, bytes]  # (family, address) of the next hop it was installed for
+    hop: Hop  # the next hop it was installed with
     packets: int = 0  # counters already folded into the stats
     bytes: int = 0
 
@@ -163,10 +165,10 @@ class FlowCache:
             have = None
         self.maps.put_flow(key, value)
         if have is None:
-            self.flows[kb] = _Flow(conn, key, vb, outgoing, conn.state)
+            self.flows[kb] = _Flow(conn, key, vb, outgoing, conn.state, (af, to), hop)
             self.stats.installed += 1
         else:
-            have.value, have.state = vb, conn.state
+            have.value, have.state, have.hop = vb, conn.state, hop
             self.stats.updated += 1
 
     def _remove(self, kb: bytes, flow: _Flow) -> None:
@@ -214,6 +216,13 @@ class FlowCache:
                 ip, ib, op, ob, seen = pip + ip, pib + ib, pop + op, pob + ob, max(seen, pseen)
             per_conn[id(conn)] = (conn, ip, ib, op, ob, seen)
         self._fold(per_conn)
+
+    def revalidate(self, hop_of: Callable[[int, bytes], Hop | None]) -> None:
+        """Remove the flows whose next hop changed (MAC, interface, MTU, source) or is
+        gone: their packets go back to Python, which installs them afresh."""
+        for kb, flow in list(self.flows.items()):
+            if hop_of(*flow.to) != flow.hop:
+                self._remove(kb, flow)
 
     def clear(self) -> None:
         """Fold what is left and remove every flow."""
