@@ -4,7 +4,8 @@ Usage: .venv/bin/python bench/core.py [--entries N] [--quick]
 
 Prints one line per measurement and ends with
 ``new_conn_us_max=... lookup_us=... bytes_per_conn=... mh_build_ms=...``.
-Figures are medians of repeated batches measured in this run.
+Figures are medians of repeated batches measured in this run, with the garbage
+collector thresholds pylvsd sets (``--default-gc`` keeps Python's defaults).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pylvs.control.daemon import GC_THRESHOLDS
 from pylvs.core.constants import IPPROTO_TCP, FwdMethod
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import TCP_ACK, TCP_SYN, Direction, PacketMeta
@@ -171,7 +173,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--quick", action="store_true", help="fewer rounds, 100k entries")
+    ap.add_argument("--default-gc", action="store_true",
+                    help="keep Python's GC thresholds instead of pylvsd's")
     args = ap.parse_args()
+    if not args.default_gc:
+        gc.set_threshold(*GC_THRESHOLDS)
+    print(f"gc thresholds={gc.get_threshold()}" + (" (Python's defaults)" if args.default_gc
+                                                    else " (pylvsd's)"))
     n = 100_000 if args.quick else args.entries
     rounds = 3 if args.quick else 7
     worst = 0.0

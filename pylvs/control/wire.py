@@ -15,6 +15,7 @@ import json
 import operator
 import socket
 from collections.abc import Callable
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from pylvs.core.ipvs import Timeouts
@@ -415,11 +416,17 @@ def decode_calls(data: JSON) -> list[tuple[str, tuple[Any, ...]]]:
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
+# JSONEncoder.encode builds this C encoder anew for every value; one made once writes
+# the same text (without the circular-reference check: values here are trees)
+_C_ENCODE = None if c_make_encoder is None else c_make_encoder(
+    None, _ENCODER.default, encode_basestring_ascii, None, ":", ",", False, False, True)
 
 
 def dumps(value: JSON) -> str:
     """Compact JSON text."""
-    return _ENCODER.encode(value)
+    if _C_ENCODE is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def encode_request(op: str, args: tuple[Any, ...]) -> bytes:

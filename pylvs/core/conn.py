@@ -37,6 +37,7 @@ TEMPLATE_RECHECK = 60  # seconds a template that still controls entries is re-ar
 CTPL_ASSURED = 1  # template state once a connection it controls was confirmed
 
 _MASK16 = 0xFFFF
+_from_bytes = int.from_bytes
 _V6_MARK = 0x100  # above the protocol byte: keeps IPv6 keys apart from IPv4 ones
 INTERNED_FLAGS: dict[int, int] = {}  # one shared int object per flags value
 
@@ -213,6 +214,9 @@ class ConnTable:
     def lookup_in(self, af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes,
                   dport: int) -> Conn | None:
         """The entry of an inbound packet (client -> virtual service), if any."""
+        if af == AF_INET:  # pack_key, inlined for the common case
+            return self.conns.get(((((protocol << 32 | _from_bytes(saddr)) << 16 | sport) << 32
+                                    | _from_bytes(daddr)) << 16) | dport)
         return self.conns.get(pack_key(af, protocol, saddr, sport, daddr, dport))
 
     def lookup_reply(self, af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes,
