@@ -16,7 +16,7 @@ static __always_inline int count(__u32 what, int action)
 {
 	__u64 *n = bpf_map_lookup_elem(&stat_counters, &what);
 	if (n)
-		*n += 1;
+		__sync_fetch_and_add(n, 1);  /* the program may be preempted on this CPU */
 	return action;
 }
 
