@@ -27,7 +27,6 @@ from pylvs.core.meta import Action, PacketMeta, Verdict
 from pylvs.datapath.counters import Counters
 from pylvs.datapath.gso import segment_tcp
 from pylvs.datapath.neigh import Hop, Resolver, WaitQueue
-from pylvs.packet.common import decrement_ttl
 from pylvs.packet.dr import dr_forward
 from pylvs.packet.drop import DropReason
 from pylvs.packet.icmp_nat import nat_icmp_in, nat_icmp_out
@@ -39,6 +38,15 @@ from pylvs.packet.tunnel import tun_encap, tunnel_overhead
 
 ZERO_MAC = bytes(6)
 ETH_HLEN = 14
+V4_TTL = ETH_HLEN + 8  # the TTL and checksum of an IPv4 header right after Ethernet
+V4_CSUM = ETH_HLEN + 10
+V6_HLIM = ETH_HLEN + 7
+FORWARD = int(Action.FORWARD)
+PASS = int(Action.PASS)
+DROP = int(Action.DROP)
+NAT_OUT = int(Action.NAT_OUT)
+REJECT = int(Action.REJECT)
+DROUTE = int(FwdMethod.DROUTE)
 
 SendFn = Callable[[int, memoryview | bytes | bytearray], bool]
 """send(ifindex, frame) -> True when the kernel took the frame."""
@@ -71,17 +79,28 @@ class Forwarder:
               in_ifindex: int, now: float) -> None:
         """Carry out ``verdict`` for ``frame`` (parsed as ``p``) that came in on ``in_ifindex``."""
         action = verdict.action
-        if action == Action.FORWARD:
+        if action == FORWARD:
+            if (
+                verdict.fwd_method == DROUTE
+                and p.l3_off == ETH_HLEN
+                and p.ttl > 1
+                and not p.csum_not_ready
+                and not frame.readonly
+            ):
+                hop = self.resolver.hops.get(verdict.daddr)
+                if hop is not None and now < hop.expires and p.ip_len <= hop.mtu:
+                    self._dr_in_place(frame, p, hop)
+                    return
             af = verdict.daf or meta.af
             self._forward(verdict, meta, frame, p, in_ifindex, af, verdict.daddr, now)
-        elif action == Action.PASS:
-            self.counters.passed += 1
-        elif action == Action.DROP:
-            self.counters.drop(verdict.reason or "core")
-        elif action == Action.NAT_OUT:
+        elif action == NAT_OUT:
             self._forward(verdict, meta, frame, p, in_ifindex, meta.af, outer_daddr(frame, p),
                           now)
-        elif action == Action.REJECT:
+        elif action == PASS:
+            self.counters.passed += 1
+        elif action == DROP:
+            self.counters.drop(verdict.reason or "core")
+        elif action == REJECT:
             reply = port_unreachable(frame, p, self.rand32)
             if reply is not None:
                 self._send_counted(in_ifindex, reply)
@@ -89,25 +108,32 @@ class Forwarder:
         else:
             self.counters.drop("bad-verdict")
 
+    def _dr_in_place(self, frame: memoryview, p: Parsed, hop: Hop) -> None:
+        """DR without a copy: the frame as dr_forward builds it (MACs, TTL), sent on."""
+        l2 = hop.l2
+        if not l2:
+            l2 = hop.l2 = hop.mac + self.macs.get(hop.ifindex, ZERO_MAC)
+        frame[0:12] = l2
+        if p.af == AF_INET:
+            # RFC 1624 eqn. 3 for the TTL/protocol word, as packet.common.decrement_ttl
+            ttl = frame[V4_TTL]
+            old = (ttl << 8) | frame[V4_TTL + 1]
+            frame[V4_TTL] = ttl - 1
+            c = (~((frame[V4_CSUM] << 8) | frame[V4_CSUM + 1]) & 0xFFFF) + (~old & 0xFFFF)
+            c = (c & 0xFFFF) + (c >> 16) + old - 0x100
+            c = ~((c & 0xFFFF) + (c >> 16)) & 0xFFFF
+            frame[V4_CSUM] = c >> 8
+            frame[V4_CSUM + 1] = c & 0xFF
+        else:
+            frame[V6_HLIM] -= 1
+        if self.send(hop.ifindex, frame[: p.end]):
+            self.counters.tx += 1
+        else:
+            self.counters.drop("tx-error")
+
     def _forward(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Parsed,
                  in_ifindex: int, af: int, to: bytes, now: float) -> None:
         hop = self.resolver.lookup(af, to, now)
-        if (
-            hop is not None
-            and verdict.fwd_method == FwdMethod.DROUTE
-            and verdict.action == Action.FORWARD
-            and p.l3_off == ETH_HLEN
-            and p.ttl > 1
-            and not p.csum_not_ready
-            and p.ip_len <= hop.mtu
-            and not frame.readonly
-        ):
-            # DR in place: the frame as dr_forward builds it, without copying it
-            frame[0:6] = hop.mac
-            frame[6:12] = self.macs.get(hop.ifindex, ZERO_MAC)
-            decrement_ttl(frame[ETH_HLEN:], p.af)  # type: ignore[arg-type]
-            self._send_counted(hop.ifindex, frame[: p.end])
-            return
         if hop is None:
             eg = self.resolver.egress(af, to, now)
             if eg is None:
@@ -115,6 +141,17 @@ class Forwarder:
                 return
             ifindex, dst_mac, src, mtu = eg.ifindex, ZERO_MAC, eg.src, eg.mtu
         else:
+            if (
+                verdict.fwd_method == DROUTE
+                and verdict.action == FORWARD
+                and p.l3_off == ETH_HLEN
+                and p.ttl > 1
+                and not p.csum_not_ready
+                and p.ip_len <= hop.mtu
+                and not frame.readonly
+            ):
+                self._dr_in_place(frame, p, hop)
+                return
             ifindex, dst_mac, src, mtu = hop.ifindex, hop.mac, hop.src, hop.mtu
         src_mac = self.macs.get(ifindex, ZERO_MAC)
         if p.csum_not_ready and mtu and p.ip_len > mtu:

@@ -48,29 +48,34 @@ class FrameHandler:
 
     def handle(self, frame: memoryview, status: int, ifindex: int, now: float) -> None:
         """One received frame; ``status`` holds its TP_STATUS bits (checksum state)."""
-        counters = self.counters
-        counters.rx += 1
-        p = parse_frame(frame, csum_not_ready=bool(status & TP_STATUS_CSUMNOTREADY))
+        self.counters.rx += 1
+        p = parse_frame(frame, csum_not_ready=status & TP_STATUS_CSUMNOTREADY != 0)
         if isinstance(p, DropReason):
-            counters.drop(p.value)
+            self.counters.drop(p.value)
             return
         meta = p.meta
         if meta is None:  # pragma: no cover - parse_frame always sets it on success
-            counters.drop("parse")
+            self.counters.drop("parse")
             return
-        daddr = outer_daddr(frame, p) if meta.related else meta.daddr
-        meta.direction = IN if daddr in self.vips else OUT
-        verdict = self.ipvs.process(meta, now, self.rand32)
-        self.forwarder.apply(verdict, meta, frame, p, ifindex, now)
+        if meta.related:
+            meta.direction = IN if outer_daddr(frame, p) in self.vips else OUT
+        else:
+            meta.direction = IN if meta.daddr in self.vips else OUT
+        self.forwarder.apply(self.ipvs.process(meta, now, self.rand32), meta, frame, p,
+                             ifindex, now)
 
     def _handle_safely(self, frame: memoryview, status: int, ifindex: int, now: float) -> None:
         try:
             self.handle(frame, status, ifindex, now)
         except Exception:
-            self.counters.drop("internal-error")
-            if self.log is not None and self._errors_logged < MAX_ERRORS_LOGGED:
-                self._errors_logged += 1
-                self.log.exception("frame handling failed")
+            self._failed()
+
+    def _failed(self) -> None:
+        """Count (and log the first few of) the frames whose handling raised."""
+        self.counters.drop("internal-error")
+        if self.log is not None and self._errors_logged < MAX_ERRORS_LOGGED:
+            self._errors_logged += 1
+            self.log.exception("frame handling failed")
 
     def _recv_one(self, sock: socket.socket, buf: bytearray) -> tuple[int, int] | None:
         """One frame from the socket queue into ``buf``: (length, status), None when empty."""
@@ -116,7 +121,10 @@ class FrameHandler:
                 else:
                     self.counters.drop("ring-copy-lost")
             else:
-                self._handle_safely(view[off + mac : off + mac + snaplen], status, ifindex, now)
+                try:
+                    self.handle(view[off + mac : off + mac + snaplen], status, ifindex, now)
+                except Exception:
+                    self._failed()
             mem[off : off + 4] = KERNEL_OWNED
             ring.head = (ring.head + 1) % frames
             got += 1

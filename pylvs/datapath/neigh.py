@@ -46,6 +46,7 @@ class Hop:
     expires: float
     src: bytes = b""  # this host's source address towards it
     mtu: int = 0  # the egress link's MTU (0: unknown)
+    l2: bytes = b""  # the forwarder's Ethernet addresses for it (next hop's MAC, then ours)
 
 
 @dataclass(slots=True)

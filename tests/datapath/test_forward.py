@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scapy.layers.inet import ICMP, IP, TCP, UDP, TCPerror
 from scapy.layers.l2 import Ether
 from scapy.packet import Packet
@@ -279,3 +281,26 @@ def test_ipv6_dr_forward() -> None:
              / TCP(sport=40003, dport=80))
     out = Ether(rig.sent[-1][1])
     assert (out.dst, out[IPv6].dst, out[IPv6].hlim) == (RMAC, vip6, 8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 255), st.integers(0, 255), st.integers(0, 0xFFFF))
+def test_in_place_ttl_decrement_equals_the_packet_layer(ttl: int, proto: int, csum: int) -> None:
+    from pylvs.datapath.forward import Forwarder
+    from pylvs.datapath.neigh import Hop
+    from pylvs.packet.common import decrement_ttl
+    from pylvs.packet.parse import Parsed
+
+    header = bytearray(20)
+    header[0], header[8], header[9] = 0x45, ttl, proto
+    header[10:12] = csum.to_bytes(2, "big")
+    want = bytearray(header)
+    decrement_ttl(want, AF_INET)
+    frame = bytearray(bytes(14) + header)
+    parsed = Parsed()
+    parsed.af, parsed.l3_off, parsed.ip_len = AF_INET, 14, 20
+    sent: list[bytes] = []
+    fwd = Forwarder(Resolver(FakeNet()), lambda i, f: sent.append(bytes(f)) or True,
+                    {2: mac(DMAC)}, Counters(), lambda: 0)
+    fwd._dr_in_place(memoryview(frame), parsed, Hop(2, mac(RMAC), 1.0))
+    assert sent == [mac(RMAC) + mac(DMAC) + bytes(2) + bytes(want)]
