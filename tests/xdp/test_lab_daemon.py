@@ -68,10 +68,7 @@ def run(method: str, datapath: str) -> dict[str, Any]:
         client = lab.topology().host("client").netns
         code = CLIENT.format(conns=CONNS, requests=REQUESTS, vip=VIP,
                              cip=lab.topology().host("client").address, udp_ports=UDP_PORTS,
-                             udp_packets=UDP_PACKETS, payload=UDP_PAYLOAD)
-        code = code.replace("41000", "42000").replace(
-            "u.sendto(b", "u.settimeout(3); u.sendto(b").replace(
-            ', 53))', f', {UDP_PORT})); u.recv(2048)')
+                             udp_packets=UDP_PACKETS, payload=UDP_PAYLOAD, udp_port=UDP_PORT)
         done = subprocess.run(["ip", "netns", "exec", client, sys.executable, "-c", code],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr

@@ -64,9 +64,10 @@ segs = tcp_segments() - before
 for p in range({udp_ports}):
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     u.bind(("{cip}", 41000 + p))
+    u.settimeout(3)
     for i in range({udp_packets}):
-        u.sendto(b"x" * {payload}, ("{vip}", 53))
-        time.sleep(0.002)
+        u.sendto(b"x" * {payload}, ("{vip}", {udp_port}))
+        u.recv(2048)  # the echo: nothing arrives after the socket is gone (no ICMP back)
     u.close()
 print(json.dumps({{"tcp_segments": segs, "bodies": bodies}}))
 """
@@ -74,7 +75,8 @@ print(json.dumps({{"tcp_segments": segs, "bodies": bodies}}))
 
 def _client(seg: netlab.Segment) -> dict[str, Any]:
     code = CLIENT.format(conns=CONNS, requests=REQUESTS, vip=netlab.VIP, cip=netlab.CIP,
-                         udp_ports=UDP_PORTS, udp_packets=UDP_PACKETS, payload=UDP_PAYLOAD)
+                         udp_ports=UDP_PORTS, udp_packets=UDP_PACKETS, payload=UDP_PAYLOAD,
+                         udp_port=53)
     out: dict[str, Any] = json.loads(seg.python("client", code, timeout=90).strip())
     return out
 

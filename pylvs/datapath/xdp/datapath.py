@@ -65,7 +65,6 @@ class XdpDatapath:
         self.cache: FlowCache | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._sync_pending = False
-        self.mode = ""
         self._final: dict[str, int] = {}  # the program's counters when it was unloaded
         self._ticks = 0
 
@@ -101,18 +100,14 @@ class XdpDatapath:
             self.stop()
             raise
         self._arm()
-        self.log.info("xdp fast path on %s (%s mode)", ", ".join(self.interfaces), self.mode)
+        self.log.info("xdp fast path on %s", ", ".join(self.interfaces))
 
     def _attach(self, ifindex: int, name: str) -> None:
         assert self.program is not None
         try:
-            self.program.attach(ifindex, "native")
-            self.mode = "native"
+            self.program.attach(ifindex)
         except OSError as exc:
-            self.log.warning("xdp: native mode refused on %s (%s); using generic mode",
-                             name, exc.strerror)
-            self.program.attach(ifindex, "generic")
-            self.mode = "generic"
+            raise OSError(exc.errno, f"{name}: {exc.strerror}") from exc
 
     def stop(self) -> None:
         """Fold the last counters, detach, unpin, unload; stop the Python datapath."""

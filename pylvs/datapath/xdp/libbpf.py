@@ -8,9 +8,6 @@ import os
 from typing import Any
 
 BPF_ANY, BPF_NOEXIST, BPF_EXIST = 0, 1, 2
-XDP_FLAGS_UPDATE_IF_NOEXIST = 1 << 0
-XDP_FLAGS_SKB_MODE = 1 << 1
-XDP_FLAGS_DRV_MODE = 1 << 2
 
 
 class LibbpfError(OSError):
@@ -48,8 +45,8 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "bpf_object__find_program_by_name": (_VP, [_VP, _CP]),
     "bpf_object__find_map_fd_by_name": (_INT, [_VP, _CP]),
     "bpf_program__fd": (_INT, [_VP]),
-    "bpf_xdp_attach": (_INT, [_INT, _INT, _U32, _VP]),
-    "bpf_xdp_detach": (_INT, [_INT, _U32, _VP]),
+    "bpf_program__attach_xdp": (_VP, [_VP, _INT]),
+    "bpf_link__destroy": (_INT, [_VP]),
     "bpf_map_update_elem": (_INT, [_INT, _VP, _VP, ctypes.c_uint64]),
     "bpf_map_lookup_elem": (_INT, [_INT, _VP, _VP]),
     "bpf_map_delete_elem": (_INT, [_INT, _VP]),

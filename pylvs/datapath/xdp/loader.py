@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,12 +52,12 @@ class FastPathProgram:
             lib.bpf_object__close(obj)
             libbpf.check(ret if ret < 0 else -1, "loading the XDP program (verifier log above)")
         self._obj = obj
-        prog = lib.bpf_object__find_program_by_name(obj, PROGRAM_NAME)
+        prog = self._prog = lib.bpf_object__find_program_by_name(obj, PROGRAM_NAME)
         self.prog_fd = libbpf.check(lib.bpf_program__fd(prog), "finding the program")
         self.map_fds = {n: libbpf.check(lib.bpf_object__find_map_fd_by_name(obj, n.encode()),
                                         f"finding map {n}") for n in MAP_NAMES}
         self.ncpus = max(1, lib.libbpf_num_possible_cpus())
-        self.attached: dict[int, int] = {}  # ifindex -> XDP flags used
+        self.attached: dict[int, int] = {}  # ifindex -> its bpf_link (address)
         self.pinned: Path | None = None
 
     def close(self) -> None:
@@ -70,19 +71,24 @@ class FastPathProgram:
 
     # -- attach ----------------------------------------------------------------
 
-    def attach(self, ifindex: int, mode: str = "native") -> None:
-        """Attach to an interface ("native" driver mode, or "generic" skb mode)."""
-        flags = libbpf.XDP_FLAGS_DRV_MODE if mode == "native" else libbpf.XDP_FLAGS_SKB_MODE
-        libbpf.check(libbpf.lib().bpf_xdp_attach(ifindex, self.prog_fd, flags, None),
-                     f"attaching XDP to interface {ifindex}")
-        self.attached[ifindex] = flags
+    def attach(self, ifindex: int) -> None:
+        """Attach to an interface through a BPF link (driver mode where the driver has
+        it): the kernel detaches it when this process exits, however it exits."""
+        ctypes.set_errno(0)
+        link = libbpf.lib().bpf_program__attach_xdp(self._prog, ifindex)
+        if not link:
+            err = ctypes.get_errno() or errno.EINVAL
+            hint = (" (it already has an XDP program: ip link set dev IF xdp off)"
+                    if err == errno.EBUSY else "")
+            raise libbpf.LibbpfError(err, f"attaching XDP to interface {ifindex}:"
+                                          f" {os.strerror(err)}{hint}")
+        self.attached[ifindex] = link
 
     def detach(self, ifindex: int) -> None:
         """Detach from an interface (gone already is fine)."""
-        flags = self.attached.pop(ifindex, 0)
-        ret = libbpf.lib().bpf_xdp_detach(ifindex, flags, None)
-        if ret < 0 and -ret not in (errno.ENODEV, errno.ENOENT):
-            libbpf.check(ret, f"detaching XDP from interface {ifindex}")
+        link = self.attached.pop(ifindex, None)
+        if link:
+            libbpf.lib().bpf_link__destroy(link)
 
     # -- pinning ---------------------------------------------------------------
 
