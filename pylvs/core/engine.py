@@ -67,6 +67,7 @@ if TYPE_CHECKING:
 
 FTP_DATA_PORT = 20
 _intern = INTERNED_FLAGS.setdefault  # intern_flags without the call
+_from_bytes = int.from_bytes
 _SVC_ONEPACKET = int(SvcFlag.ONEPACKET)
 _SVC_PERSISTENT = int(SvcFlag.PERSISTENT)
 _SVC_SLOW = _SVC_ONEPACKET | _SVC_PERSISTENT  # services that take _schedule's full path
@@ -259,8 +260,8 @@ def process_in(
         return _forward(conn)
 
     if meta.af == AF_INET:  # pack_key, inlined for the common case
-        key = ((((protocol << 32 | int.from_bytes(meta.saddr)) << 16 | meta.sport) << 32
-                | int.from_bytes(meta.daddr)) << 16) | meta.dport
+        key = ((((protocol << 32 | _from_bytes(meta.saddr)) << 16 | meta.sport) << 32
+                | _from_bytes(meta.daddr)) << 16) | meta.dport
     else:
         key = pack_key(meta.af, protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
     conn = table.conns.get(key)
