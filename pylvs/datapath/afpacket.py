@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import mmap
 import socket
@@ -147,10 +148,18 @@ def open_rx(ifname: str, prog: list[Insn], rcvbuf: int = 4 << 20, mtu: int = 0,
 
 
 def open_tx(ifname: str) -> socket.socket:
-    """A packet socket that only sends frames on ``ifname`` (it receives nothing)."""
+    """A packet socket that only sends frames on ``ifname`` (it receives nothing).
+
+    Its frames bypass the qdisc (where the kernel allows it): they are built
+    for the wire already, and so they are not copied back to every packet
+    socket of the interface either (the datapath's own filter would only
+    drop them).
+    """
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
     try:
         attach_filter(sock, drop_all_filter())
+        with contextlib.suppress(OSError):
+            sock.setsockopt(SOL_PACKET, PACKET_QDISC_BYPASS, 1)
         sock.bind((ifname, 0))
         sock.setblocking(False)
     except BaseException:

@@ -20,6 +20,7 @@ cut into MTU-sized segments first, as the kernel would on output.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 
 from pylvs.core.constants import AF_INET, FwdMethod
@@ -39,7 +40,7 @@ from pylvs.packet.tunnel import tun_encap, tunnel_overhead
 ZERO_MAC = bytes(6)
 ETH_HLEN = 14
 V4_TTL = ETH_HLEN + 8  # the TTL and checksum of an IPv4 header right after Ethernet
-V4_CSUM = ETH_HLEN + 10
+_TTL_CSUM = struct.Struct("!HH")  # the TTL/protocol word, then the header checksum
 V6_HLIM = ETH_HLEN + 7
 FORWARD = int(Action.FORWARD)
 PASS = int(Action.PASS)
@@ -116,14 +117,10 @@ class Forwarder:
         frame[0:12] = l2
         if p.af == AF_INET:
             # RFC 1624 eqn. 3 for the TTL/protocol word, as packet.common.decrement_ttl
-            ttl = frame[V4_TTL]
-            old = (ttl << 8) | frame[V4_TTL + 1]
-            frame[V4_TTL] = ttl - 1
-            c = (~((frame[V4_CSUM] << 8) | frame[V4_CSUM + 1]) & 0xFFFF) + (~old & 0xFFFF)
+            old, c = _TTL_CSUM.unpack_from(frame, V4_TTL)
+            c = (~c & 0xFFFF) + (~old & 0xFFFF)
             c = (c & 0xFFFF) + (c >> 16) + old - 0x100
-            c = ~((c & 0xFFFF) + (c >> 16)) & 0xFFFF
-            frame[V4_CSUM] = c >> 8
-            frame[V4_CSUM + 1] = c & 0xFF
+            _TTL_CSUM.pack_into(frame, V4_TTL, old - 0x100, ~((c & 0xFFFF) + (c >> 16)) & 0xFFFF)
         else:
             frame[V6_HLIM] -= 1
         if self.send(hop.ifindex, frame[: p.end]):
