@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, FwdMethod
 from pylvs.core.ipvs import IPVS
-from pylvs.core.meta import TCP_ACK, TCP_SYN, Action, Direction, PacketMeta
+from pylvs.core.meta import TCP_ACK, TCP_FIN, TCP_SYN, Action, Direction, PacketMeta
 from pylvs.core.model import DestSpec, ServiceKey, ServiceSpec
 from pylvs.core.proto import Table, TcpState
 from pylvs.core.views import conn_views
@@ -86,16 +86,17 @@ def test_dr_flow_installed_with_state_and_hop() -> None:
     maps = FakeMaps()
     cache = FlowCache(t, maps)
     run(t, cache, client(40000, TCP_SYN), 100.0)
+    assert maps.flows == {} and cache.stats.by_reason == {"tcp-state": 1}  # SYN_RECV
+    run(t, cache, client(40000, TCP_ACK), 100.1)  # SYN_RECV -> ESTABLISHED: installed
     v = maps.flows[key_in(40000)]
     assert (v.action, v.tcp_table, v.tcp_state) == (schema.FLOW_DR, int(Table.INPUT_ONLY),
-                                                    int(TcpState.SYN_RECV))
+                                                    int(TcpState.ESTABLISHED))
     assert (bytes(v.dst_mac), bytes(v.src_mac), v.egress_ifindex, v.mtu) == \
         (RS_MAC, OUR_MAC, 3, 1500)
-    run(t, cache, client(40000, TCP_ACK), 100.1)  # SYN_RECV -> ESTABLISHED: re-installed
-    assert maps.flows[key_in(40000)].tcp_state == int(TcpState.ESTABLISHED)
-    assert (cache.stats.installed, cache.stats.updated) == (1, 1)
     run(t, cache, client(40000, TCP_ACK), 100.2)  # nothing changed: no map write
-    assert cache.stats.updated == 1
+    assert (cache.stats.installed, cache.stats.updated) == (1, 0)
+    run(t, cache, client(40000, TCP_FIN | TCP_ACK), 100.3)  # ES -> FIN_WAIT: removed
+    assert maps.flows == {} and cache.stats.removed == 1
 
 
 def test_fast_packets_fold_into_stats_and_timer() -> None:

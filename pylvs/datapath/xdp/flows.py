@@ -18,13 +18,14 @@ from pylvs.core.conn import D_AVAILABLE, F_HASHED, F_NOOUTPUT, Conn
 from pylvs.core.constants import AF_INET, IPPROTO_TCP, IPPROTO_UDP, FwdMethod
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import Action, Direction, PacketMeta, Verdict
-from pylvs.core.proto import Table
+from pylvs.core.proto import Table, TcpState
 from pylvs.datapath.xdp import schema
 from pylvs.datapath.xdp.schema import FlowKey, FlowStats, FlowValue
 
 ETH_HLEN = 14
 TUN_IPIP = 0  # the only tunnel type (and no tunnel flags) the program encapsulates
 NS = 1e9
+_ESTABLISHED = int(TcpState.ESTABLISHED)  # the only TCP state flows are installed in
 
 
 class FlowMaps(Protocol):
@@ -130,6 +131,16 @@ class FlowCache:
         if not conn.flags & F_HASHED or not _dest_takes_traffic(conn):
             self._skip("dest")
             return
+        key = schema.flow_key(meta.af, meta.protocol, meta.saddr, meta.sport, meta.daddr,
+                              meta.dport)
+        kb = bytes(key)
+        if meta.protocol == IPPROTO_TCP and conn.state != _ESTABLISHED:
+            # the other states carry a handful of packets: keep the map to live connections
+            closing = self.flows.get(kb)
+            if closing is not None:
+                self._remove(kb, closing)
+            self._skip("tcp-state")
+            return
         outgoing = meta.direction == Direction.OUT
         if action == schema.FLOW_NAT_OUT:
             af, to = meta.af, meta.daddr
@@ -153,9 +164,6 @@ class FlowCache:
             mtu=hop.mtu, tun_saddr=hop.src if action == schema.FLOW_TUN else b"",
             flags=(schema.FLOW_F_OUT if outgoing else 0)
             | (schema.FLOW_F_PMTU_DISC if action == schema.FLOW_TUN else 0))
-        key = schema.flow_key(meta.af, meta.protocol, meta.saddr, meta.sport, meta.daddr,
-                              meta.dport)
-        kb = bytes(key)
         vb = bytes(value)
         have = self.flows.get(kb)
         if have is not None and have.conn is conn and have.value == vb:
