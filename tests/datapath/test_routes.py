@@ -180,3 +180,48 @@ def test_ipv6_clients_share_the_gateway_region() -> None:
         hop = r.lookup(AF_INET6, ip(f"2001:db8:1::{i + 1:x}"), 0.0)
         assert hop is not None and hop.mac == GW_MAC
     assert net.route_queries == 1
+
+
+def test_nat_replies_to_a_stream_of_new_clients_cost_no_netlink_query_each() -> None:
+    from scapy.layers.inet import IP, TCP
+    from scapy.layers.l2 import Ether
+
+    from pylvs.core.constants import IPPROTO_TCP, FwdMethod
+    from pylvs.core.ipvs import IPVS
+    from pylvs.core.model import DestSpec, ServiceSpec
+    from pylvs.datapath.counters import Counters
+    from pylvs.datapath.forward import Forwarder
+    from pylvs.datapath.frames import FrameHandler
+
+    vip, rip = "198.18.0.150", "198.19.0.171"
+    rs_mac, our_mac = bytes.fromhex("020000000011"), bytes.fromhex("020000000002")
+    net = PrefixNet({"0.0.0.0/0": (2, GW), "198.18.0.0/24": (2, None),
+                     "198.19.0.0/24": (3, None)})
+    net.resolve(GW, GW_MAC)
+    net.resolve(ip(rip), rs_mac)
+    ipvs = IPVS()
+    svc = ServiceSpec(protocol=IPPROTO_TCP, addr=ip(vip), port=80, sched_name="rr")
+    ipvs.add_service(svc)
+    ipvs.add_dest(svc.key(), DestSpec(addr=ip(rip), port=8080, conn_flags=FwdMethod.MASQ))
+    sent: list[tuple[int, bytes]] = []
+    counters = Counters()
+    fwd = Forwarder(Resolver(net), lambda i, f: sent.append((i, bytes(f))) or True,
+                    {2: our_mac, 3: our_mac}, counters, lambda: 0)
+    handler = FrameHandler(ipvs, fwd, counters, lambda: 0)
+    handler.set_vips(frozenset({ip(vip)}))
+
+    def feed(pkt: Ether, ifindex: int) -> None:
+        raw = bytearray(bytes(pkt))
+        handler.handle(memoryview(raw), 0, ifindex, 1.0)
+
+    clients = [f"203.0.113.{i}" for i in range(1, 201)]
+    for cip in clients:
+        feed(Ether(src=GW_MAC, dst=our_mac) / IP(src=cip, dst=vip)
+             / TCP(sport=40000, dport=80, flags="S"), 2)
+        feed(Ether(src=rs_mac, dst=our_mac) / IP(src=rip, dst=cip)
+             / TCP(sport=8080, dport=40000, flags="SA"), 3)
+    replies = [Ether(f) for i, f in sent if i == 2]
+    assert [r[IP].dst for r in replies] == clients
+    assert {(r.dst, r[IP].src) for r in replies} == {("02:00:00:00:00:f1", vip)}
+    assert counters.tx == 400 and not counters.drops
+    assert (net.route_queries, net.neigh_queries) == (2, 2)  # the real server, the clients
