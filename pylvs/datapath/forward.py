@@ -23,7 +23,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 
-from pylvs.core.constants import AF_INET, FwdMethod
+from pylvs.core.constants import AF_INET, IPPROTO_TCP, IPPROTO_UDP, FwdMethod
 from pylvs.core.meta import Action, PacketMeta, Verdict
 from pylvs.datapath.counters import Counters
 from pylvs.datapath.gso import segment_tcp
@@ -32,7 +32,7 @@ from pylvs.packet.dr import dr_forward
 from pylvs.packet.drop import DropReason
 from pylvs.packet.icmp_nat import nat_icmp_in, nat_icmp_out
 from pylvs.packet.icmp_reply import port_unreachable
-from pylvs.packet.nat import nat_in, nat_out
+from pylvs.packet.nat import nat_in, nat_out, rewrite_addr_port
 from pylvs.packet.parse import Parsed, parse_frame
 from pylvs.packet.result import Refusal
 from pylvs.packet.tunnel import tun_encap, tunnel_overhead
@@ -48,6 +48,7 @@ DROP = int(Action.DROP)
 NAT_OUT = int(Action.NAT_OUT)
 REJECT = int(Action.REJECT)
 DROUTE = int(FwdMethod.DROUTE)
+MASQ = int(FwdMethod.MASQ)
 
 SendFn = Callable[[int, memoryview | bytes | bytearray], bool]
 """send(ifindex, frame) -> True when the kernel took the frame."""
@@ -92,11 +93,21 @@ class Forwarder:
                 if hop is not None and now < hop.expires and p.ip_len <= hop.mtu:
                     self._dr_in_place(frame, p, hop)
                     return
+            elif verdict.fwd_method == MASQ and self._nat_in_place_ok(frame, p, meta):
+                hop = self.resolver.hops.get(verdict.daddr)
+                if hop is not None and now < hop.expires and p.ip_len <= hop.mtu:
+                    self._nat_in_place(frame, p, hop, verdict.daddr, verdict.dport, False)
+                    return
             af = verdict.daf or meta.af
             self._forward(verdict, meta, frame, p, in_ifindex, af, verdict.daddr, now)
         elif action == NAT_OUT:
-            self._forward(verdict, meta, frame, p, in_ifindex, meta.af, outer_daddr(frame, p),
-                          now)
+            to = meta.daddr if not meta.related else outer_daddr(frame, p)
+            if self._nat_in_place_ok(frame, p, meta):
+                hop = self.resolver.hops.get(to)
+                if hop is not None and now < hop.expires and p.ip_len <= hop.mtu:
+                    self._nat_in_place(frame, p, hop, verdict.vaddr, verdict.vport, True)
+                    return
+            self._forward(verdict, meta, frame, p, in_ifindex, meta.af, to, now)
         elif action == PASS:
             self.counters.passed += 1
         elif action == DROP:
@@ -124,6 +135,44 @@ class Forwarder:
         else:
             frame[V6_HLIM] -= 1
         if self.send(hop.ifindex, frame[: p.end]):
+            self.counters.tx += 1
+        else:
+            self.counters.drop("tx-error")
+
+    @staticmethod
+    def _nat_in_place_ok(frame: memoryview, p: Parsed, meta: PacketMeta) -> bool:
+        """Whether a NAT rewrite may be done in the received frame (the common case)."""
+        return (
+            p.l3_off == ETH_HLEN
+            and p.ttl > 1
+            and (p.proto == IPPROTO_TCP or p.proto == IPPROTO_UDP)
+            and p.has_l4
+            and not p.is_fragment
+            and not p.csum_not_ready
+            and not meta.related
+            and not frame.readonly
+        )
+
+    def _nat_in_place(self, frame: memoryview, p: Parsed, hop: Hop, addr: bytes, port: int,
+                      source: bool) -> None:
+        """NAT without a copy: the frame as nat_in / nat_out build it, sent on.
+
+        Only for what ``_nat_in_place_ok`` accepts, and a packet that fits the
+        egress MTU (nothing to refuse): MACs, TTL, address, port, checksums.
+        """
+        l2 = hop.l2
+        if not l2:
+            l2 = hop.l2 = hop.mac + self.macs.get(hop.ifindex, ZERO_MAC)
+        frame[0:12] = l2
+        end = p.end
+        pkt = frame[ETH_HLEN:end]
+        if p.af == AF_INET:
+            pkt[8] -= 1  # the header checksum is recomputed with the new address
+        else:
+            pkt[7] -= 1
+        rewrite_addr_port(pkt, p.af, p.l4_off - ETH_HLEN, p.proto, addr,  # type: ignore[arg-type]
+                          port, source)
+        if self.send(hop.ifindex, frame[:end]):
             self.counters.tx += 1
         else:
             self.counters.drop("tx-error")

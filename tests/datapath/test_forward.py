@@ -304,3 +304,49 @@ def test_in_place_ttl_decrement_equals_the_packet_layer(ttl: int, proto: int, cs
                     {2: mac(DMAC)}, Counters(), lambda: 0)
     fwd._dr_in_place(memoryview(frame), parsed, Hop(2, mac(RMAC), 1.0))
     assert sent == [mac(RMAC) + mac(DMAC) + bytes(2) + bytes(want)]
+
+
+NAT_CASES = [
+    client(),
+    Ether(src=CMAC, dst=DMAC) / IP(src=CIP, dst=VIP, ttl=2) / UDP(sport=40001, dport=80)
+    / b"datagram",
+    Ether(bytes(Ether(src=CMAC, dst=DMAC) / IP(src=CIP, dst=VIP, flags="DF")
+                / TCP(sport=40002, flags="S")) + bytes(6)),  # Ethernet padding
+    Ether(src=CMAC, dst=DMAC) / IP(src=CIP, dst=VIP) / UDP(sport=40003, dport=80, chksum=0)
+    / b"no checksum",
+]
+
+
+@pytest.mark.parametrize("pkt", NAT_CASES, ids=["tcp", "udp-ttl2", "padded", "udp-nocsum"])
+def test_in_place_nat_equals_the_packet_layer_rewrite(pkt: Packet) -> None:
+    from pylvs.packet.nat import nat_in, nat_out
+    from pylvs.packet.parse import Parsed, parse_frame
+
+    rig = Rig(method=FwdMethod.MASQ)
+    proto = IPPROTO_TCP if pkt.haslayer(TCP) else 17
+    if proto != IPPROTO_TCP:
+        svc = ServiceSpec(protocol=proto, addr=p(VIP), port=80, sched_name="rr")
+        rig.ipvs.add_service(svc)
+        rig.ipvs.add_dest(svc.key(), DestSpec(addr=p(RIP), port=8080,
+                                              conn_flags=FwdMethod.MASQ))
+    rig.net.resolve(p(RIP), mac(RMAC))
+    rig.net.resolve(p(CIP), mac(CMAC))
+    rig.feed(pkt)  # the first one resolves the hop (packet layer), the second goes in place
+    rig.feed(pkt)
+    raw = bytes(pkt)
+    parsed = parse_frame(raw)
+    assert isinstance(parsed, Parsed)
+    want_in = nat_in(raw, parsed, p(RIP), 8080, mac(RMAC), mac(DMAC), mtu=1500)
+    assert [f for _, f in rig.sent] == [want_in, want_in]
+    sport = pkt[TCP].sport if proto == IPPROTO_TCP else pkt[UDP].sport
+    l4 = TCP(sport=8080, dport=sport, flags="SA") if proto == IPPROTO_TCP else UDP(
+        sport=8080, dport=sport)
+    reply = Ether(src=RMAC, dst=DMAC) / IP(src=RIP, dst=CIP, ttl=pkt[IP].ttl) / l4 / b"back"
+    rig.feed(reply, ifindex=OUT_IF)
+    rig.feed(reply, ifindex=OUT_IF)
+    raw = bytes(reply)
+    parsed = parse_frame(raw)
+    assert isinstance(parsed, Parsed)
+    want_out = nat_out(raw, parsed, p(VIP), 80, mac(CMAC), mac(DMAC))
+    assert [f for _, f in rig.sent[2:]] == [want_out, want_out]
+    assert checksums_valid(want_out) and checksums_valid(want_in)
