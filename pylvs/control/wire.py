@@ -406,9 +406,14 @@ def decode_calls(data: JSON) -> list[tuple[str, tuple[Any, ...]]]:
         if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str):
             raise _bad("a call is not [op, args]")
         op = item[0]
+        args = item[1]
+        if op == "add_dest" and type(args) is list and len(args) == 2:
+            # decode_args for ("key", "dest"), the bulk of a restore, written out
+            out.append((op, (_KEY.decode(args[0]), _DEST.decode(args[1]))))
+            continue
         if op not in MUTATING_OPS:
             raise _bad(f"{op!r} cannot be part of a batch")
-        out.append((op, decode_args(op, item[1])))
+        out.append((op, decode_args(op, args)))
     return out
 
 

@@ -56,3 +56,16 @@ def _outcome(decode: object, data: object) -> object:
 def test_malformed_dest_views_are_refused_alike(data: object) -> None:
     assert _outcome(wire._decode_dest_view, data) == _outcome(
         wire._DEST_VIEW.decode_reply, data)
+
+
+@pytest.mark.parametrize("args", [
+    [[2, 6, "198.18.0.1", 80, 0], [2, "198.19.0.1", 80, 2, 1, 0, 0, 0, 0, 0]],
+    [[2, 6, "198.18.0.1", 80, 0], [2, "198.19.0.1", 80, 2, 1, 0, 0, 0, 0]],
+    [[2, 6, "198.18.0.1", 80, 0], [2, "bad", 80, 2, 1, 0, 0, 0, 0, 0]],
+    [[2, 6, "198.18.0.1", 80, 0]],
+    [[2, 6, "198.18.0.1", 80, True], [2, "198.19.0.1", 80, 2, 1, 0, 0, 0, 0, 0]],
+    "x",
+])
+def test_batched_add_dest_decodes_as_decode_args(args: object) -> None:
+    assert _outcome(wire.decode_calls, [["add_dest", args]]) == _outcome(
+        lambda a: [("add_dest", wire.decode_args("add_dest", a))], args)
