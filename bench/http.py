@@ -22,7 +22,7 @@ the datapath's counters; the last line is
 removed at the end, also on failure.
 
     .venv/bin/python bench/http.py [--mode dr] [--duration 10] [--connections 32]
-        [--threads 1] [--rounds 3] [--variant both|keepalive|close]
+        [--threads 1] [--rounds 3] [--variant both|keepalive|close] [--py-spy OUT.svg]
 """
 
 from __future__ import annotations
@@ -148,6 +148,9 @@ def main() -> int:
     ap.add_argument("--close", action="store_true", help="same as --variant close")
     ap.add_argument("--datapath", default="python", choices=("python", "auto", "xdp"))
     ap.add_argument("--prefix", default=None, help="lab prefix (default: a fresh one)")
+    ap.add_argument("--py-spy", dest="py_spy", metavar="FILE", default=None,
+                    help="record pylvsd with py-spy during the first 'via' phase into FILE"
+                         " (flame graph SVG; needs py-spy)")
     opts = ap.parse_args()
     if opts.close:
         opts.variant = "close"
@@ -157,6 +160,9 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("bench/http.py needs wrk (Debian package wrk; make venv installs it)",
               file=sys.stderr)
+        return 2
+    if opts.py_spy and shutil.which("py-spy") is None:
+        print("--py-spy needs py-spy on PATH (pip install py-spy)", file=sys.stderr)
         return 2
     if opts.rounds < 1 or opts.duration <= 0 or opts.connections < 1 or opts.threads < 1:
         print("--rounds, --duration, --connections and --threads must be positive",
@@ -191,7 +197,15 @@ def main() -> int:
                 with direct_path(lab, opts.mode):
                     fig.direct.append(wrk(lab, direct_url, opts, close))
                 cpu0, t0 = cpu_seconds(st.daemon_pid), time.monotonic()
+                spy = None
+                if opts.py_spy and rnd == 1 and close == variants[0]:
+                    spy = subprocess.Popen(
+                        ["py-spy", "record", "-p", str(st.daemon_pid), "-o", opts.py_spy,
+                         "-d", str(max(1, int(opts.duration) - 1))],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 fig.via.append(wrk(lab, via_url, opts, close))
+                if spy is not None and spy.wait(timeout=60) == 0:
+                    print(f"  py-spy profile of pylvsd written to {opts.py_spy}")
                 fig.cpu += cpu_seconds(st.daemon_pid) - cpu0
                 fig.wall += time.monotonic() - t0
                 name = "new connection per request" if close else "keep-alive"
