@@ -19,7 +19,14 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 
-from pylvs.core.constants import AF_INET, AF_INET6, ConnFlag, DestFlag, FwdMethod
+from pylvs.core.constants import (
+    AF_INET,
+    AF_INET6,
+    DEST_F_AVAILABLE,
+    DEST_F_OVERLOAD,
+    ConnFlag,
+    FwdMethod,
+)
 from pylvs.core.model import Dest
 from pylvs.core.proto import INITIAL_TIMEOUT
 
@@ -29,8 +36,6 @@ F_INACTIVE = int(ConnFlag.INACTIVE)
 F_HASHED = int(ConnFlag.HASHED)
 F_TEMPLATE = int(ConnFlag.TEMPLATE)
 F_ONE_PACKET = int(ConnFlag.ONE_PACKET)
-D_AVAILABLE = int(DestFlag.AVAILABLE)
-D_OVERLOAD = int(DestFlag.OVERLOAD)
 FWD_MASQ = int(FwdMethod.MASQ)
 
 TEMPLATE_RECHECK = 60  # seconds a template that still controls entries is re-armed for
@@ -145,7 +150,7 @@ def bind_dest(conn: Conn, dest: Dest) -> None:
         dest.activeconns += 1
     dest.refcnt += 1
     if dest.u_threshold and dest.activeconns + dest.inactconns >= dest.u_threshold:
-        dest.flags |= D_OVERLOAD
+        dest.flags |= DEST_F_OVERLOAD
 
 
 def unbind_dest(conn: Conn) -> None:
@@ -162,12 +167,12 @@ def unbind_dest(conn: Conn) -> None:
     total = dest.activeconns + dest.inactconns
     if dest.l_threshold:
         if total < dest.l_threshold:
-            dest.flags &= ~D_OVERLOAD
+            dest.flags &= ~DEST_F_OVERLOAD
     elif dest.u_threshold:
         if total * 4 < dest.u_threshold * 3:
-            dest.flags &= ~D_OVERLOAD
+            dest.flags &= ~DEST_F_OVERLOAD
     else:
-        dest.flags &= ~D_OVERLOAD
+        dest.flags &= ~DEST_F_OVERLOAD
     dest.refcnt -= 1
 
 
@@ -241,7 +246,7 @@ class ConnTable:
         dest.refcnt += 1
         u_threshold = dest.u_threshold
         if u_threshold and dest.activeconns + dest.inactconns >= u_threshold:
-            dest.flags |= D_OVERLOAD
+            dest.flags |= DEST_F_OVERLOAD
         if not one_packet:
             if flags & F_TEMPLATE:
                 self.templates[key] = conn
@@ -373,7 +378,7 @@ class ConnTable:
     def flush_dest_conns(self, now: float) -> None:
         """Delete entries whose destination is gone, with their unused templates."""
         doomed = [c for c in self.entries()
-                  if c.dest is not None and not c.dest.flags & D_AVAILABLE]
+                  if c.dest is not None and not c.dest.flags & DEST_F_AVAILABLE]
         for conn in doomed:
             if conn.n_control or not conn.flags & F_HASHED:
                 continue

@@ -80,6 +80,10 @@ class DestFlag(IntFlag):
     OVERLOAD = 0x0002
 
 
+DEST_F_AVAILABLE = 0x0001  # plain ints of DestFlag, for the per-packet paths
+DEST_F_OVERLOAD = 0x0002
+
+
 class TunType(IntEnum):
     """Tunnel encapsulation type of a TUN destination."""
 

@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING
 
 from pylvs.core.conn import (
     CTPL_ASSURED,
-    D_AVAILABLE,
-    D_OVERLOAD,
     F_HASHED,
     F_INACTIVE,
     F_NOOUTPUT,
@@ -39,7 +37,15 @@ from pylvs.core.conn import (
     set_active,
     unpack_key,
 )
-from pylvs.core.constants import AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, SvcFlag
+from pylvs.core.constants import (
+    AF_INET,
+    DEST_F_AVAILABLE,
+    DEST_F_OVERLOAD,
+    IPPROTO_SCTP,
+    IPPROTO_TCP,
+    IPPROTO_UDP,
+    SvcFlag,
+)
 from pylvs.core.meta import (
     TCP_ACK,
     TCP_FIN,
@@ -116,7 +122,7 @@ def _forward(conn: Conn) -> Verdict:
 
 def _in_stats(ipvs: IPVS, conn: Conn, length: int) -> None:
     dest = conn.dest
-    if dest is not None and dest.flags & D_AVAILABLE:
+    if dest is not None and dest.flags & DEST_F_AVAILABLE:
         s = dest.stats
         s.inpkts += 1
         s.inbytes += length
@@ -132,7 +138,7 @@ def _in_stats(ipvs: IPVS, conn: Conn, length: int) -> None:
 
 def _out_stats(ipvs: IPVS, conn: Conn, length: int) -> None:
     dest = conn.dest
-    if dest is not None and dest.flags & D_AVAILABLE:
+    if dest is not None and dest.flags & DEST_F_AVAILABLE:
         s = dest.stats
         s.outpkts += 1
         s.outbytes += length
@@ -280,7 +286,7 @@ def process_in(
                 conn = None
         if conn is not None:
             dest = conn.dest
-            if dest is not None and not dest.flags & D_AVAILABLE:
+            if dest is not None and not dest.flags & DEST_F_AVAILABLE:
                 if not sysctls.expire_nodest_conn:
                     return Verdict(Action.DROP, reason=DEST_GONE, conn=conn)
                 table.remove(conn, now)
@@ -325,7 +331,7 @@ def _deliver_in(ipvs: IPVS, conn: Conn, meta: PacketMeta, now: float) -> Verdict
     dest = conn.dest
     assert dest is not None
     length = meta.length
-    if dest.flags & D_AVAILABLE:
+    if dest.flags & DEST_F_AVAILABLE:
         st = dest.stats
         st.inpkts += 1
         st.inbytes += length
@@ -433,13 +439,13 @@ def _enter_new(
     dest.refcnt += 1
     u_threshold = dest.u_threshold
     if u_threshold and dest.activeconns + dest.inactconns >= u_threshold:
-        dest.flags |= D_OVERLOAD
+        dest.flags |= DEST_F_OVERLOAD
     table = ipvs.conns
     table.conns[key] = conn
     if cflags & 7 == FWD_MASQ:
         table.replies[reply_key(conn)] = conn
     length = meta.length
-    if dest.flags & D_AVAILABLE and dest.svc is svc:
+    if dest.flags & DEST_F_AVAILABLE and dest.svc is svc:
         st = dest.stats
         st.conns += 1
         st.inpkts += 1
@@ -537,7 +543,7 @@ def account(ipvs: IPVS, conn: Conn, now: float, inpkts: int, inbytes: int,
     if not conn.flags & F_HASHED:
         return False
     dest = conn.dest
-    if dest is not None and dest.flags & D_AVAILABLE:
+    if dest is not None and dest.flags & DEST_F_AVAILABLE:
         svc = dest.svc
         for st in (dest.stats, svc.stats if svc is not None else None, ipvs.stats):
             if st is not None:

@@ -16,9 +16,10 @@ from pylvs.core.constants import (
     AF_INET6,
     CONN_F_DEST_MASK,
     CONN_F_FWD_MASK,
+    DEST_F_AVAILABLE,
+    DEST_F_OVERLOAD,
     DEST_TRASH_PERIOD,
     ConnFlag,
-    DestFlag,
     FwdMethod,
     SvcFlag,
     TunType,
@@ -40,8 +41,6 @@ _DEST_MASK = int(CONN_F_DEST_MASK)
 _INACTIVE = int(ConnFlag.INACTIVE)
 _NOOUTPUT = int(ConnFlag.NOOUTPUT)
 _MASQ = int(FwdMethod.MASQ)
-_AVAILABLE = int(DestFlag.AVAILABLE)
-_OVERLOAD = int(DestFlag.OVERLOAD)
 _SVC_HASHED = int(SvcFlag.HASHED)
 TrashKey = tuple[ServiceKey, int, bytes, int]
 
@@ -337,9 +336,9 @@ class IPVS:
             if dest.svc is not None:
                 dest.stats.zero()
             dest.svc = svc
-        flags = int(dest.flags) | _AVAILABLE
+        flags = int(dest.flags) | DEST_F_AVAILABLE
         if spec.u_threshold == 0 or spec.u_threshold > dest.u_threshold:
-            flags &= ~_OVERLOAD
+            flags &= ~DEST_F_OVERLOAD
         dest.flags = flags
         dest.u_threshold = spec.u_threshold
         dest.l_threshold = spec.l_threshold
@@ -347,7 +346,7 @@ class IPVS:
     def _unlink_dest(self, svc: Service, dest: Dest, notify: bool) -> None:
         index = svc.dests.index(dest)
         del svc.dests[index]
-        dest.flags = int(dest.flags) & ~_AVAILABLE
+        dest.flags = int(dest.flags) & ~DEST_F_AVAILABLE
         if notify and svc.scheduler is not None:
             svc.scheduler.del_dest(svc, dest, index)
         self._trash[dest] = None

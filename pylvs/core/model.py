@@ -14,9 +14,10 @@ from pylvs.core.constants import (
     AF_INET,
     AF_INET6,
     CONN_F_FWD_MASK,
+    DEST_F_AVAILABLE,
+    DEST_F_OVERLOAD,
     IPPROTO_TCP,
     ConnFlag,
-    DestFlag,
     FwdMethod,
     SvcFlag,
 )
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from pylvs.core.schedulers.base import Scheduler
 
 
-_AVAILABLE = int(DestFlag.AVAILABLE)  # plain ints: enum arithmetic is slow per packet
-_OVERLOAD = int(DestFlag.OVERLOAD)
 
 
 def addr_len(af: int) -> int:
@@ -104,7 +103,7 @@ class Dest:
     tun_type: int = 0
     tun_port: int = 0
     tun_flags: int = 0
-    flags: int = DestFlag.AVAILABLE
+    flags: int = DEST_F_AVAILABLE
     activeconns: int = 0
     inactconns: int = 0
     persistconns: int = 0
@@ -121,12 +120,12 @@ class Dest:
     @property
     def available(self) -> bool:
         """True while the destination is linked to a service."""
-        return bool(self.flags & _AVAILABLE)
+        return bool(self.flags & DEST_F_AVAILABLE)
 
     @property
     def overloaded(self) -> bool:
         """True while the upper connection threshold is in force."""
-        return bool(self.flags & _OVERLOAD)
+        return bool(self.flags & DEST_F_OVERLOAD)
 
     def overhead(self) -> int:
         """The common load measure: activeconns * 256 + inactconns."""

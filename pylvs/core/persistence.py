@@ -19,7 +19,7 @@ differs from the behaviour reference:
 from __future__ import annotations
 
 from pylvs.core.conn import Conn, ConnTable, pack_key
-from pylvs.core.constants import AF_INET6, DestFlag
+from pylvs.core.constants import AF_INET6, DEST_F_AVAILABLE
 from pylvs.core.model import Service
 from pylvs.core.sysctl import Sysctls
 
@@ -63,7 +63,7 @@ def check_template(table: ConnTable, key: int, sysctls: Sysctls) -> Conn | None:
     dest = tpl.dest
     if (
         dest is None
-        or not dest.flags & DestFlag.AVAILABLE
+        or not dest.flags & DEST_F_AVAILABLE
         or (sysctls.expire_quiescent_template and dest.weight == 0)
     ):
         table.invalidate_template(tpl)

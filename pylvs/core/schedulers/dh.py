@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 from pylvs.core.schedulers.hashing import fold_addr, hash_32
 
@@ -45,6 +46,6 @@ class DestinationHashing(Scheduler):
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         d = self.buckets[hash_32(fold_addr(svc.af, pkt.daddr), DH_TAB_BITS)]
-        if d is None or not d.available or d.weight <= 0 or d.overloaded:
+        if d is None or not d.available or d.weight <= 0 or d.flags & DEST_F_OVERLOAD:
             return None
         return d

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 
 if TYPE_CHECKING:
@@ -20,6 +21,6 @@ class WeightedFailover(Scheduler):
         best: Dest | None = None
         hw = 0
         for d in svc.dests:
-            if d.weight > hw and not d.overloaded:
+            if d.weight > hw and not d.flags & DEST_F_OVERLOAD:
                 best, hw = d, d.weight
         return best

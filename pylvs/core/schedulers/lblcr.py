@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 from pylvs.core.schedulers.least import weighted_least
 from pylvs.core.schedulers.locality import LocalityTable, heuristically_overloaded
@@ -35,7 +36,7 @@ class LblcrEntry:
         it = iter(self.dests)
         least: Dest | None = None
         for d in it:
-            if d.overloaded:
+            if d.flags & DEST_F_OVERLOAD:
                 continue
             if d.weight > 0 and d.available:
                 least = d
@@ -44,7 +45,7 @@ class LblcrEntry:
             return None
         loh = (least.activeconns << 8) + least.inactconns
         for d in it:
-            if d.overloaded:
+            if d.flags & DEST_F_OVERLOAD:
                 continue
             doh = (d.activeconns << 8) + d.inactconns
             if loh * d.weight > doh * least.weight and d.available:

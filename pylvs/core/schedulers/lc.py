@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ class LeastConnection(Scheduler):
         least: Dest | None = None
         loh = 0
         for d in svc.dests:
-            if d.overloaded or d.weight == 0:
+            if d.flags & DEST_F_OVERLOAD or d.weight == 0:
                 continue
             doh = (d.activeconns << 8) + d.inactconns
             if least is None or doh < loh:

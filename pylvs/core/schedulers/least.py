@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
+
 if TYPE_CHECKING:
     from pylvs.core.model import Dest
 
@@ -20,7 +22,7 @@ def weighted_least(dests: Iterable[Dest]) -> Dest | None:
     it = iter(dests)
     least: Dest | None = None
     for d in it:
-        if d.weight > 0 and not d.overloaded:
+        if d.weight > 0 and not d.flags & DEST_F_OVERLOAD:
             least = d
             break
     if least is None:
@@ -28,7 +30,7 @@ def weighted_least(dests: Iterable[Dest]) -> Dest | None:
     loh = (least.activeconns << 8) + least.inactconns
     lw = least.weight
     for d in it:
-        if d.overloaded:
+        if d.flags & DEST_F_OVERLOAD:
             continue
         doh = (d.activeconns << 8) + d.inactconns
         if loh * d.weight > doh * lw:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from math import gcd
 from typing import TYPE_CHECKING
 
-from pylvs.core.constants import SCHED_MH_FALLBACK, SCHED_MH_PORT
+from pylvs.core.constants import DEST_F_OVERLOAD, SCHED_MH_FALLBACK, SCHED_MH_PORT
 from pylvs.core.schedulers.base import Rand32, Scheduler
 from pylvs.core.schedulers.hashing import M32, PORT_PROTOCOLS, fold_addr, hsiphash_u32
 
@@ -140,7 +140,7 @@ class MaglevHashing(Scheduler):
         d = table[ih]
         if d is None:
             return None
-        if d.weight > 0 and not d.overloaded:
+        if d.weight > 0 and not d.flags & DEST_F_OVERLOAD:
             return d
         if not flags & _FALLBACK:
             return None
@@ -149,6 +149,6 @@ class MaglevHashing(Scheduler):
             d = table[lookup_slot((ro + base) & M32)]
             if d is None:
                 return None
-            if d.weight > 0 and not d.overloaded:
+            if d.weight > 0 and not d.flags & DEST_F_OVERLOAD:
                 return d
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ class WeightedOverflow(Scheduler):
         best: Dest | None = None
         for d in svc.dests:
             w = d.weight
-            if d.overloaded or d.activeconns > w or w == 0:
+            if d.flags & DEST_F_OVERLOAD or d.activeconns > w or w == 0:
                 continue
             if best is None or w > best.weight:
                 best = d

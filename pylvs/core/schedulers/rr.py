@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 
 if TYPE_CHECKING:
@@ -41,14 +42,14 @@ class RoundRobin(Scheduler):
         i = start + 1
         while i < n:
             d = dests[i]
-            if d.weight > 0 and not d.overloaded:
+            if d.weight > 0 and not d.flags & DEST_F_OVERLOAD:
                 self.pos = i
                 return d
             i += 1
         if start >= 0:  # second pass: from the start up to and including the cursor
             for i in range(start + 1):
                 d = dests[i]
-                if d.weight > 0 and not d.overloaded:
+                if d.weight > 0 and not d.flags & DEST_F_OVERLOAD:
                     self.pos = i
                     return d
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ class ShortestExpectedDelay(Scheduler):
         it = iter(svc.dests)
         least: Dest | None = None
         for d in it:
-            if d.weight > 0 and not d.overloaded:
+            if d.weight > 0 and not d.flags & DEST_F_OVERLOAD:
                 least = d
                 break
         if least is None:
@@ -28,7 +29,7 @@ class ShortestExpectedDelay(Scheduler):
         loh = least.activeconns + 1
         lw = least.weight
         for d in it:
-            if d.overloaded:
+            if d.flags & DEST_F_OVERLOAD:
                 continue
             doh = d.activeconns + 1
             if loh * d.weight > doh * lw:

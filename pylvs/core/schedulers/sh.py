@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pylvs.core.constants import SCHED_SH_FALLBACK, SCHED_SH_PORT
+from pylvs.core.constants import DEST_F_OVERLOAD, SCHED_SH_FALLBACK, SCHED_SH_PORT
 from pylvs.core.schedulers.base import Rand32, Scheduler
 from pylvs.core.schedulers.hashing import GOLDEN_RATIO_32, M32, PORT_PROTOCOLS, fold_addr
 
@@ -76,7 +76,7 @@ class SourceHashing(Scheduler):
         d = buckets[h]
         if d is None:
             return None
-        if d.weight > 0 and not d.overloaded:
+        if d.weight > 0 and not d.flags & DEST_F_OVERLOAD:
             return d
         if not flags & _FALLBACK:
             return None
@@ -85,6 +85,6 @@ class SourceHashing(Scheduler):
             d = buckets[(((offset + h) & SH_TAB_MASK) + h) & SH_TAB_MASK]
             if d is None:
                 return None
-            if d.weight > 0 and not d.overloaded:
+            if d.weight > 0 and not d.flags & DEST_F_OVERLOAD:
                 return d
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class TwoChoices(Scheduler):
     name = "twos"
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
-        usable = [d for d in svc.dests if d.weight > 0 and not d.overloaded]
+        usable = [d for d in svc.dests if d.weight > 0 and not d.flags & DEST_F_OVERLOAD]
         if not usable:
             return None
         total = sum(d.weight for d in usable) + 1  # draws are inclusive of the sum

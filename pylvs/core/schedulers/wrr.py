@@ -6,6 +6,7 @@ from bisect import bisect_right
 from math import gcd
 from typing import TYPE_CHECKING
 
+from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class WeightedRoundRobin(Scheduler):
         j = i + 1  # the usual case: the very next element will do
         if j < len(dests):
             d = dests[j]
-            if d.weight >= self.cw and not d.overloaded:
+            if d.weight >= self.cw and not d.flags & DEST_F_OVERLOAD:
                 self.cl = j
                 return d
         stop = -2  # the list element where a last pass gives up; none yet
@@ -105,7 +106,7 @@ class WeightedRoundRobin(Scheduler):
                     self.cl = stop
                     return None  # all destinations are overloaded
                 d = dests[j]
-                if not d.overloaded:
+                if not d.flags & DEST_F_OVERLOAD:
                     self.cl = j
                     return d
                 if j == stop:

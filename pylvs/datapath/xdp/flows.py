@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pylvs.core.conn import D_AVAILABLE, F_HASHED, F_NOOUTPUT, Conn
-from pylvs.core.constants import AF_INET, IPPROTO_TCP, IPPROTO_UDP, FwdMethod
+from pylvs.core.conn import F_HASHED, F_NOOUTPUT, Conn
+from pylvs.core.constants import AF_INET, DEST_F_AVAILABLE, IPPROTO_TCP, IPPROTO_UDP, FwdMethod
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import Action, Direction, PacketMeta, Verdict
 from pylvs.core.proto import Table, TcpState
@@ -92,7 +92,7 @@ def _tcp_table(conn: Conn, outgoing: bool) -> int:
 
 def _dest_takes_traffic(conn: Conn) -> bool:
     dest = conn.dest
-    return dest is not None and bool(dest.flags & D_AVAILABLE) and dest.weight > 0
+    return dest is not None and bool(dest.flags & DEST_F_AVAILABLE) and dest.weight > 0
 
 
 class FlowCache:
