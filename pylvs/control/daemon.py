@@ -87,9 +87,17 @@ class Daemon:
         self.dispatcher = Dispatcher(
             self.ipvs, on_change=self._table_changed, clock=time.monotonic, status=self._status,
             handlers=control_handlers(lambda: self.config_runtime, self.reload),
+            before_read=self._sync_datapath,
         )
         self.server = ControlServer(self.dispatcher, self.socket_path)
         self._stop = asyncio.Event()
+
+    def _sync_datapath(self) -> None:
+        if self.datapath is not None:
+            try:
+                self.datapath.sync()
+            except Exception:  # a listing must still answer with what the table holds
+                log.exception("datapath failed to fold its counters")
 
     def _table_changed(self) -> None:
         if self.datapath is not None:

@@ -34,6 +34,9 @@ class BatchError(Exception):
         super().__init__(f"call {index + 1}: {message}")
 
 
+READ_OPS = frozenset({"list_services", "list_conns", "status"})
+
+
 def apply_call(ipvs: IPVS, op: str, args: tuple[Any, ...]) -> None:
     """Run one mutating operation on ``ipvs`` (raises IPVSError as the kernel would)."""
     if op not in wire.MUTATING_OPS:
@@ -76,7 +79,8 @@ class Dispatcher:
 
     ``on_change`` is called after every operation that changed the table;
     ``clock`` gives the time for connection listings; ``status`` adds
-    daemon-level facts to the ``status`` operation.
+    daemon-level facts to the ``status`` operation; ``before_read`` runs before
+    every listing (the datapath folds what its fast path counted into the table).
     """
 
     def __init__(
@@ -86,8 +90,10 @@ class Dispatcher:
         clock: Callable[[], float] | None = None,
         status: Callable[[], dict[str, Any]] | None = None,
         handlers: dict[str, Callable[..., wire.JSON]] | None = None,
+        before_read: Callable[[], None] | None = None,
     ) -> None:
         self.ipvs = ipvs
+        self.before_read = before_read
         self.handlers = handlers or {}  # daemon-level operations (reload, health)
         self.on_change = on_change
         self.clock = clock or (lambda: 0.0)
@@ -120,6 +126,8 @@ class Dispatcher:
             return wire.encode_timeouts(ipvs.timeouts)
         if op == "get_info":
             return [IPVS_VERSION, CONN_TAB_SIZE]
+        if op in READ_OPS and self.before_read is not None:
+            self.before_read()
         if op == "list_services":
             key = args[0]
             if key is None:

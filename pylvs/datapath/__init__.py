@@ -37,6 +37,9 @@ class Datapath(Protocol):
     def counters(self) -> dict[str, int]:
         """Frames received/sent and drops by named reason."""
 
+    def sync(self) -> None:
+        """Fold what a fast path forwarded into the table (before a listing)."""
+
 
 class NullDatapath:
     """No packet I/O (control only)."""
@@ -55,6 +58,9 @@ class NullDatapath:
     def counters(self) -> dict[str, int]:
         """Always empty."""
         return {}
+
+    def sync(self) -> None:
+        """Nothing to fold."""
 
 
 def create(kind: str, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractEventLoop,

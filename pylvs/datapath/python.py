@@ -160,6 +160,9 @@ class PythonDatapath:
         """rx, tx, pass, queued, wakeups, drops and ``drop.<reason>`` counts."""
         return self.stats.as_dict()
 
+    def sync(self) -> None:
+        """Nothing to fold: every packet went through core already."""
+
     def rand32(self) -> int:
         """A random 32-bit number (for schedulers and IP IDs)."""
         return self._rng.getrandbits(32)

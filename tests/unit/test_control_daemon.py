@@ -36,6 +36,9 @@ class FakeDatapath:
     def table_changed(self) -> None:
         self.events.append("changed")
 
+    def sync(self) -> None:
+        self.events.append("sync")
+
     def counters(self) -> dict[str, Any]:
         return {"rx": 7}
 
@@ -104,7 +107,8 @@ def test_datapath_built_started_notified_and_stopped(
     status = asyncio.run(scenario())
     [dp] = made
     assert (dp.kind, dp.interfaces, dp.ipvs) == ("python", ["veth0", "veth1"], d.ipvs)
-    assert dp.events == ["start", "changed", "stop"]  # only the successful add notified
+    # only the successful add notified; each listing first folded the fast path's counters
+    assert dp.events == ["start", "changed", "sync", "sync", "stop"]
     assert status["result"]["datapath"] == "python"
     assert status["result"]["datapath_counters"] == {"rx": 7}
     assert not Path(d.socket_path).exists()
