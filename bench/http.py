@@ -41,6 +41,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labshell import sh
+
 from pylvs.lab.lab import Lab
 from pylvs.lab.topology import DIP, VIP, Topology, build
 
@@ -49,17 +51,6 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 NAT_SEGMENT = "198.19.0.0/24"
 NAT_PORT = 8080  # NAT: the service's real server port; "direct" uses 80
 FLAG = {"dr": "-g", "tun": "-i", "nat": "-m"}
-
-
-def sh(lab: Lab, role: str, *cmd: str, timeout: float = 120) -> str:
-    """Run ``cmd`` on a lab host; its stdout (fails loudly with stderr)."""
-    argv, env = lab.exec_argv(role, list(cmd))
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"{role}: {' '.join(cmd)} failed ({proc.returncode}):"
-                         f" {proc.stderr.strip() or proc.stdout.strip()}")
-    return proc.stdout
 
 
 def wrk(lab: Lab, url: str, opts: argparse.Namespace, close: bool) -> float:

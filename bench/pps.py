@@ -35,12 +35,13 @@ import os
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from labshell import sh
 
 from pylvs.lab.lab import Lab
 from pylvs.lab.topology import CIP, VIP, build
@@ -75,17 +76,6 @@ class Phase:
     @property
     def cpu_us_per_packet(self) -> float:
         return self.busy_seconds * 1e6 / self.delivered if self.delivered else float("inf")
-
-
-def sh(lab: Lab, role: str, *cmd: str, timeout: float = 120) -> str:
-    """Run ``cmd`` on a lab host; its stdout (fails loudly with stderr)."""
-    argv, env = lab.exec_argv(role, list(cmd))
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"{role}: {' '.join(cmd)} failed ({proc.returncode}):"
-                         f" {proc.stderr.strip() or proc.stdout.strip()}")
-    return proc.stdout
 
 
 def busy_seconds() -> float:
