@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pylvs.core.schedulers.base import Rand32, Scheduler
+from pylvs.core.schedulers.base import Rand32
 from pylvs.core.schedulers.least import weighted_least
-from pylvs.core.schedulers.locality import LocalityTable, heuristically_overloaded
+from pylvs.core.schedulers.locality import LocalityScheduler, heuristically_overloaded
 
 if TYPE_CHECKING:
     from pylvs.core.meta import PacketMeta
@@ -23,7 +23,7 @@ class LblcEntry:
         self.lastuse = lastuse
 
 
-class LocalityLeastConnection(Scheduler):
+class LocalityLeastConnection(LocalityScheduler[LblcEntry]):
     """Sends a destination address to the server it went to before, while that one copes.
 
     ``table.expiration`` is the ``lblc_expiration`` sysctl (seconds, default 24 h).
@@ -31,18 +31,10 @@ class LocalityLeastConnection(Scheduler):
 
     name = "lblc"
 
-    def __init__(self, svc: Service) -> None:
-        self.table: LocalityTable[LblcEntry] = LocalityTable()
-
-    def done_service(self, svc: Service) -> None:
-        self.table = LocalityTable()
-
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         table = self.table
-        table.collect(now)
         key = pkt.daddr
-        bucket = table.bucket(svc.af, key)
-        en = bucket.get(key)
+        bucket, en = self.lookup(svc, pkt, now)
         if en is not None:
             en.lastuse = now
             d = en.dest

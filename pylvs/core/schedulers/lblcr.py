@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pylvs.core.constants import DEST_F_OVERLOAD
-from pylvs.core.schedulers.base import Rand32, Scheduler
+from pylvs.core.schedulers.base import Rand32
 from pylvs.core.schedulers.least import weighted_least
-from pylvs.core.schedulers.locality import LocalityTable, heuristically_overloaded
+from pylvs.core.schedulers.locality import LocalityScheduler, heuristically_overloaded
 
 if TYPE_CHECKING:
     from pylvs.core.meta import PacketMeta
@@ -70,7 +70,7 @@ class LblcrEntry:
         return most
 
 
-class LocalityLeastConnectionReplicated(Scheduler):
+class LocalityLeastConnectionReplicated(LocalityScheduler[LblcrEntry]):
     """Keeps a set of servers per destination address, growing it when its best member is busy.
 
     A set that has not changed for ``table.expiration`` seconds (the
@@ -79,18 +79,10 @@ class LocalityLeastConnectionReplicated(Scheduler):
 
     name = "lblcr"
 
-    def __init__(self, svc: Service) -> None:
-        self.table: LocalityTable[LblcrEntry] = LocalityTable()
-
-    def done_service(self, svc: Service) -> None:
-        self.table = LocalityTable()
-
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         table = self.table
-        table.collect(now)
         key = pkt.daddr
-        bucket = table.bucket(svc.af, key)
-        en = bucket.get(key)
+        bucket, en = self.lookup(svc, pkt, now)
         if en is not None:
             en.lastuse = now
             dest = en.least()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from pylvs.core.schedulers.base import Scheduler
 from pylvs.core.schedulers.hashing import fold_addr, hash_32
 
 if TYPE_CHECKING:
+    from pylvs.core.meta import PacketMeta
     from pylvs.core.model import Dest, Service
 
 TAB_BITS = 10
@@ -111,3 +113,19 @@ class LocalityTable(Generic[E]):
             if goal <= 0:
                 break
         self.rover = j
+
+
+class LocalityScheduler(Scheduler, Generic[E]):
+    """The part lblc and lblcr share: a locality table per service, looked up by packet."""
+
+    def __init__(self, svc: Service) -> None:
+        self.table: LocalityTable[E] = LocalityTable()
+
+    def done_service(self, svc: Service) -> None:
+        self.table = LocalityTable()
+
+    def lookup(self, svc: Service, pkt: PacketMeta, now: float) -> tuple[dict[bytes, E], E | None]:
+        """Collect what fell due by ``now``; the bucket of the destination address, its entry."""
+        self.table.collect(now)
+        bucket = self.table.bucket(svc.af, pkt.daddr)
+        return bucket, bucket.get(pkt.daddr)
