@@ -34,6 +34,15 @@ def forwarded_copy(frame: Buffer, p: Parsed, rand32: Rand32) -> bytearray | Refu
     return pkt
 
 
+def checked_copy(frame: Buffer, p: Parsed, mtu: int, rand32: Rand32) -> bytearray | Refusal:
+    """``forwarded_copy`` then ``mtu_refusal`` against ``mtu``: the packet to send, or why not."""
+    pkt = forwarded_copy(frame, p, rand32)
+    if isinstance(pkt, Refusal):
+        return pkt
+    refused = mtu_refusal(frame, p, pkt, mtu, rand32)
+    return pkt if refused is None else refused
+
+
 def decrement_ttl(pkt: bytearray, af: int) -> None:
     """Decrement the TTL (checksum updated, RFC 1624) or the hop limit of ``pkt``, in place."""
     if af == AF_INET:

@@ -6,7 +6,7 @@ from pylvs.core.constants import AF_INET, IPPROTO_ICMPV6
 
 from . import ipv4, ipv6
 from .checksum import Buffer, checksum, pseudo_sum
-from .common import forwarded_copy, mtu_refusal, routed_refusal
+from .common import checked_copy, routed_refusal
 from .drop import DropReason
 from .ethernet import ETH_P_IP, ETH_P_IPV6, eth_header
 from .l4 import PORT_PROTOCOLS
@@ -52,12 +52,9 @@ def _nat_icmp(
 ) -> bytes | Refusal:
     if p.meta is None or not p.meta.related or p.inner_l3_off < 0:
         return Refusal(DropReason.NOT_TRANSFORMABLE)
-    pkt = forwarded_copy(frame, p, rand32)
+    pkt = checked_copy(frame, p, mtu, rand32)
     if isinstance(pkt, Refusal):
         return pkt
-    refused = mtu_refusal(frame, p, pkt, mtu, rand32)
-    if refused is not None:
-        return refused
     base = p.l3_off
     icmp = p.l4_off - base
     inner = p.inner_l3_off - base

@@ -6,7 +6,7 @@ from pylvs.core.constants import AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
 
 from . import ipv4, ipv6
 from .checksum import Buffer, checksum, pseudo_sum, replace, replace16
-from .common import forwarded_copy, mtu_refusal, routed_refusal
+from .common import checked_copy, routed_refusal
 from .drop import DropReason
 from .ethernet import ETH_P_IP, ETH_P_IPV6, eth_header
 from .l4 import TCP_CSUM_OFF, UDP_CSUM_OFF
@@ -45,12 +45,9 @@ def _nat(
     proto = p.proto
     if not p.has_l4 or p.is_fragment or proto not in (IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP):
         return Refusal(DropReason.NOT_TRANSFORMABLE)
-    pkt = forwarded_copy(frame, p, rand32)
+    pkt = checked_copy(frame, p, mtu, rand32)
     if isinstance(pkt, Refusal):
         return pkt
-    refused = mtu_refusal(frame, p, pkt, mtu, rand32)
-    if refused is not None:
-        return refused
     rewrite_addr_port(pkt, p.af, p.l4_off - p.l3_off, proto, addr, port, source)
     etype = ETH_P_IP if p.af == AF_INET else ETH_P_IPV6
     return eth_header(dst_mac, src_mac, etype, vlan) + pkt
