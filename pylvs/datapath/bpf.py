@@ -179,46 +179,46 @@ def _ports(asm: _Asm, ports: set[int], load: tuple[int, int], done: str) -> None
     asm.goto(done)
 
 
-def _v4_block(asm: _Asm, groups: dict[bytes, dict[int, set[int]]], addr_off: int,
-              port_off: int, done: str) -> None:
-    """Accept IPv4 frames whose address at ``addr_off`` and L4 port at X+``port_off`` match."""
-    for addr, protos in groups.items():
-        next_addr = asm.new_label("v4a")
-        _addr_test(asm, addr_off, addr, next_addr)
-        asm.emit(LD_B_ABS, V4_PROTO)
-        for proto, ports in protos.items():
-            next_proto = asm.new_label("v4p")
-            asm.unless_eq(proto, next_proto)
-            _ports(asm, ports, (LD_H_IND, ETH_HLEN + port_off), done)
-            asm.label(next_proto)
-        no_icmp = asm.new_label("v4i")
-        asm.unless_eq(IPPROTO_ICMP, no_icmp)
-        asm.emit(LD_B_IND, ETH_HLEN)
-        for icmp_type in ICMP_ERROR_TYPES:
-            asm.accept_if_eq(icmp_type)
-        asm.label(no_icmp)
-        asm.goto(done)
-        asm.label(next_addr)
+@dataclass(frozen=True, slots=True)
+class _Family:
+    """Where one address family's filter block finds the protocol and the L4 header."""
+
+    label: str  # prefix of the block's labels
+    proto_off: int  # absolute offset of the protocol / next header byte
+    ld_h: int  # how the L4 header's half words are loaded (IPv4: relative to X)
+    ld_b: int  # how the L4 header's bytes are loaded
+    l4_off: int  # the L4 header's offset for those loads
+    icmp_proto: int
+    icmp_errors: tuple[int, ...]
+    ext_headers: tuple[int, ...]  # next headers the L4 header stands behind: the parser decides
 
 
-def _v6_block(asm: _Asm, groups: dict[bytes, dict[int, set[int]]], addr_off: int,
-              port_off: int, done: str) -> None:
-    """Accept IPv6 frames whose address at ``addr_off`` and L4 port match."""
+_IPV4 = _Family("v4", V4_PROTO, LD_H_IND, LD_B_IND, ETH_HLEN, IPPROTO_ICMP, ICMP_ERROR_TYPES, ())
+_IPV6 = _Family("v6", V6_NEXTHDR, LD_H_ABS, LD_B_ABS, V6_L4, IPPROTO_ICMPV6, ICMPV6_ERROR_TYPES,
+                IPV6_EXT_HEADERS)
+
+
+def _addr_block(asm: _Asm, fam: _Family, groups: dict[bytes, dict[int, set[int]]],
+                addr_off: int, port_off: int, done: str) -> None:
+    """Accept frames whose address at ``addr_off`` and L4 port at ``port_off`` in it match.
+
+    For IPv4 the L4 header is found through X (the IPv4 header length).
+    """
     for addr, protos in groups.items():
-        next_addr = asm.new_label("v6a")
+        next_addr = asm.new_label(fam.label + "a")
         _addr_test(asm, addr_off, addr, next_addr)
-        asm.emit(LD_B_ABS, V6_NEXTHDR)
+        asm.emit(LD_B_ABS, fam.proto_off)
         for proto, ports in protos.items():
-            next_proto = asm.new_label("v6p")
+            next_proto = asm.new_label(fam.label + "p")
             asm.unless_eq(proto, next_proto)
-            _ports(asm, ports, (LD_H_ABS, V6_L4 + port_off), done)
+            _ports(asm, ports, (fam.ld_h, fam.l4_off + port_off), done)
             asm.label(next_proto)
-        for ext in IPV6_EXT_HEADERS:  # the L4 header is further on: let the parser decide
+        for ext in fam.ext_headers:
             asm.accept_if_eq(ext)
-        no_icmp = asm.new_label("v6i")
-        asm.unless_eq(IPPROTO_ICMPV6, no_icmp)
-        asm.emit(LD_B_ABS, V6_L4)
-        for icmp_type in ICMPV6_ERROR_TYPES:
+        no_icmp = asm.new_label(fam.label + "i")
+        asm.unless_eq(fam.icmp_proto, no_icmp)
+        asm.emit(fam.ld_b, fam.l4_off)
+        for icmp_type in fam.icmp_errors:
             asm.accept_if_eq(icmp_type)
         asm.label(no_icmp)
         asm.goto(done)
@@ -250,14 +250,14 @@ def service_filter(spec: CaptureSpec) -> list[Insn]:
     asm.emit(JMP_JSET, 0x1FFF, jt=0, jf=1)
     asm.ret(REJECT)
     asm.emit(LDX_B_MSH, ETH_HLEN)  # X := IPv4 header length
-    _v4_block(asm, _group(spec.to_vip, AF_INET), V4_DADDR, 2, "v4nat")
+    _addr_block(asm, _IPV4, _group(spec.to_vip, AF_INET), V4_DADDR, 2, "v4nat")
     asm.label("v4nat")
-    _v4_block(asm, _group(spec.from_nat_rs, AF_INET), V4_SADDR, 0, "reject")
+    _addr_block(asm, _IPV4, _group(spec.from_nat_rs, AF_INET), V4_SADDR, 0, "reject")
     asm.goto("reject")
     asm.label(v6)
-    _v6_block(asm, _group(spec.to_vip, AF_INET6), V6_DADDR, 2, "v6nat")
+    _addr_block(asm, _IPV6, _group(spec.to_vip, AF_INET6), V6_DADDR, 2, "v6nat")
     asm.label("v6nat")
-    _v6_block(asm, _group(spec.from_nat_rs, AF_INET6), V6_SADDR, 0, "reject")
+    _addr_block(asm, _IPV6, _group(spec.from_nat_rs, AF_INET6), V6_SADDR, 0, "reject")
     asm.label("reject")
     asm.ret(REJECT)
     return asm.assemble()
