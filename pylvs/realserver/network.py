@@ -109,24 +109,20 @@ class HostNetwork:
 
     def add_address(self, interface: str, address: IPAddress, prefixlen: int) -> None:
         """Assign ``address/prefixlen`` to ``interface``."""
-        self._call(
-            f"add {address}/{prefixlen} to",
-            interface,
-            self._ipr.addr,
-            "add",
-            index=self.index(interface),
-            address=str(address),
-            prefixlen=prefixlen,
-            family=_family(address),
-        )
+        self._address("add", f"add {address}/{prefixlen} to", interface, address, prefixlen)
 
     def del_address(self, interface: str, address: IPAddress, prefixlen: int) -> None:
         """Remove ``address/prefixlen`` from ``interface``."""
+        self._address("del", f"remove {address}/{prefixlen} from", interface, address, prefixlen)
+
+    def _address(
+        self, op: str, what: str, interface: str, address: IPAddress, prefixlen: int
+    ) -> None:
         self._call(
-            f"remove {address}/{prefixlen} from",
+            what,
             interface,
             self._ipr.addr,
-            "del",
+            op,
             index=self.index(interface),
             address=str(address),
             prefixlen=prefixlen,
@@ -147,26 +143,18 @@ class HostNetwork:
 
     def add_host_route(self, address: IPAddress, interface: str) -> None:
         """``route add -host ADDRESS dev INTERFACE``."""
-        self._call(
-            f"add a host route to {address} via",
-            interface,
-            self._ipr.route,
-            "add",
-            dst=str(address),
-            dst_len=host_prefixlen(address),
-            oif=self.index(interface),
-            scope=SCOPE_LINK,
-            family=_family(address),
-            table=MAIN_TABLE,
-        )
+        self._host_route("add", f"add a host route to {address} via", address, interface)
 
     def del_host_route(self, address: IPAddress, interface: str) -> None:
         """Remove the host route added by :meth:`add_host_route`."""
+        self._host_route("del", f"remove the host route to {address} via", address, interface)
+
+    def _host_route(self, op: str, what: str, address: IPAddress, interface: str) -> None:
         self._call(
-            f"remove the host route to {address} via",
+            what,
             interface,
             self._ipr.route,
-            "del",
+            op,
             dst=str(address),
             dst_len=host_prefixlen(address),
             oif=self.index(interface),
