@@ -22,14 +22,17 @@ STATUS_NOT_RUNNING = 3  # LSB: program is not running
 
 def pidfile_for(socket_path: str) -> str:
     """The pidfile next to a control socket (``x.sock`` -> ``x.pid``)."""
-    base = socket_path[: -len(".sock")] if socket_path.endswith(".sock") else socket_path
-    return base + ".pid"
+    return _next_to_socket(socket_path, ".pid")
 
 
 def logfile_for(socket_path: str) -> str:
     """Where a background pylvsd logs (``x.sock`` -> ``x.log``)."""
+    return _next_to_socket(socket_path, ".log")
+
+
+def _next_to_socket(socket_path: str, suffix: str) -> str:
     base = socket_path[: -len(".sock")] if socket_path.endswith(".sock") else socket_path
-    return base + ".log"
+    return base + suffix
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
