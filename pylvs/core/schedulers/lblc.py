@@ -36,7 +36,6 @@ class LocalityLeastConnection(LocalityScheduler[LblcEntry]):
         key = pkt.daddr
         bucket, en = self.lookup(svc, pkt, now)
         if en is not None:
-            en.lastuse = now
             d = en.dest
             if d.available and d.weight > 0 and not heuristically_overloaded(d, svc):
                 return d

@@ -84,7 +84,6 @@ class LocalityLeastConnectionReplicated(LocalityScheduler[LblcrEntry]):
         key = pkt.daddr
         bucket, en = self.lookup(svc, pkt, now)
         if en is not None:
-            en.lastuse = now
             dest = en.least()
             if len(en.dests) > 1 and now > en.lastmod + table.expiration:
                 m = en.most()

@@ -125,7 +125,13 @@ class LocalityScheduler(Scheduler, Generic[E]):
         self.table = LocalityTable()
 
     def lookup(self, svc: Service, pkt: PacketMeta, now: float) -> tuple[dict[bytes, E], E | None]:
-        """Collect what fell due by ``now``; the bucket of the destination address, its entry."""
+        """Collect what fell due by ``now``; the destination address's bucket and entry.
+
+        An entry found is marked used at ``now``.
+        """
         self.table.collect(now)
         bucket = self.table.bucket(svc.af, pkt.daddr)
-        return bucket, bucket.get(pkt.daddr)
+        en = bucket.get(pkt.daddr)
+        if en is not None:
+            en.lastuse = now
+        return bucket, en
