@@ -33,9 +33,12 @@ class LocalityLeastConnection(LocalityScheduler[LblcEntry]):
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         table = self.table
+        table.collect(now)
         key = pkt.daddr
-        bucket, en = self.lookup(svc, pkt, now)
+        bucket = table.bucket(svc.af, key)
+        en = bucket.get(key)
         if en is not None:
+            en.lastuse = now
             d = en.dest
             if d.available and d.weight > 0 and not heuristically_overloaded(d, svc):
                 return d

@@ -81,9 +81,12 @@ class LocalityLeastConnectionReplicated(LocalityScheduler[LblcrEntry]):
 
     def schedule(self, svc: Service, pkt: PacketMeta, now: float, rand32: Rand32) -> Dest | None:
         table = self.table
+        table.collect(now)
         key = pkt.daddr
-        bucket, en = self.lookup(svc, pkt, now)
+        bucket = table.bucket(svc.af, key)
+        en = bucket.get(key)
         if en is not None:
+            en.lastuse = now
             dest = en.least()
             if len(en.dests) > 1 and now > en.lastmod + table.expiration:
                 m = en.most()

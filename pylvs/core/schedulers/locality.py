@@ -13,7 +13,6 @@ from pylvs.core.schedulers.base import Scheduler
 from pylvs.core.schedulers.hashing import fold_addr, hash_32
 
 if TYPE_CHECKING:
-    from pylvs.core.meta import PacketMeta
     from pylvs.core.model import Dest, Service
 
 TAB_BITS = 10
@@ -116,22 +115,13 @@ class LocalityTable(Generic[E]):
 
 
 class LocalityScheduler(Scheduler, Generic[E]):
-    """The part lblc and lblcr share: a locality table per service, looked up by packet."""
+    """The part lblc and lblcr share: a locality table per service.
+
+    (Their ``schedule`` looks the table up inline: it runs for every new connection.)
+    """
 
     def __init__(self, svc: Service) -> None:
         self.table: LocalityTable[E] = LocalityTable()
 
     def done_service(self, svc: Service) -> None:
         self.table = LocalityTable()
-
-    def lookup(self, svc: Service, pkt: PacketMeta, now: float) -> tuple[dict[bytes, E], E | None]:
-        """Collect what fell due by ``now``; the destination address's bucket and entry.
-
-        An entry found is marked used at ``now``.
-        """
-        self.table.collect(now)
-        bucket = self.table.bucket(svc.af, pkt.daddr)
-        en = bucket.get(pkt.daddr)
-        if en is not None:
-            en.lastuse = now
-        return bucket, en
