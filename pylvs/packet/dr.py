@@ -5,7 +5,7 @@ from __future__ import annotations
 from pylvs.core.constants import AF_INET
 
 from .checksum import Buffer
-from .common import checked_copy
+from .common import forwarded_copy, mtu_refusal
 from .ethernet import ETH_P_IP, ETH_P_IPV6, eth_header
 from .parse import Parsed
 from .result import Rand32, Refusal, no_random
@@ -28,8 +28,12 @@ def dr_forward(
     packet, and a pending L4 checksum is completed. ``mtu`` is the route MTU to the
     real server (0: unchecked).
     """
-    pkt = checked_copy(frame, p, mtu, rand32)
+    # common.checked_copy written out: one call less per DR frame (bench/packet.py dr_us)
+    pkt = forwarded_copy(frame, p, rand32)
     if isinstance(pkt, Refusal):
         return pkt
+    refused = mtu_refusal(frame, p, pkt, mtu, rand32)
+    if refused is not None:
+        return refused
     etype = ETH_P_IP if p.af == AF_INET else ETH_P_IPV6
     return eth_header(dst_mac, src_mac, etype, vlan) + pkt
