@@ -78,15 +78,22 @@ class Pylvsd:
         return Client(self.socket)
 
 
-@pytest.fixture
-def daemon(tmp_path: Path) -> Iterator[Pylvsd]:
-    d = Pylvsd(tmp_path).start()
+@contextlib.contextmanager
+def running(tmp: Path, *extra: str) -> Iterator[Pylvsd]:
+    """A started pylvsd in ``tmp``, killed on the way out if it still runs."""
+    d = Pylvsd(tmp, *extra).start()
     try:
         yield d
     finally:
         if d.proc is not None and d.proc.poll() is None:
             d.proc.kill()
             d.proc.wait()
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Iterator[Pylvsd]:
+    with running(tmp_path) as d:
+        yield d
 
 
 def _svc(i: int) -> ServiceSpec:

@@ -14,7 +14,7 @@ import pytest
 
 from pylvs.control.client import Client
 from pylvs.ipvsadm import format_save, parse_rules
-from tests.test_daemon import Pylvsd
+from tests.test_daemon import Pylvsd, running
 
 RULES = """\
 -A -t 198.18.0.150:80 -s rr
@@ -38,16 +38,21 @@ def _saved(client: Client) -> str:
     return format_save(client.list_services(), numeric=True)
 
 
+def _saved_after_restart(tmp: Path) -> str:
+    """What a pylvsd started again in ``tmp`` holds (as ``ipvsadm -S -n``); it is stopped."""
+    again = Pylvsd(tmp).start()
+    try:
+        with again.client() as c:
+            return _saved(c)
+    finally:
+        again.stop()
+
+
 @pytest.fixture
 def rules_daemon(tmp_path: Path) -> Iterator[Pylvsd]:
     (tmp_path / "rules").write_text(RULES)
-    d = Pylvsd(tmp_path).start()
-    try:
+    with running(tmp_path) as d:
         yield d
-    finally:
-        if d.proc is not None and d.proc.poll() is None:
-            d.proc.kill()
-            d.proc.wait()
 
 
 def test_rules_file_restored_at_start(rules_daemon: Pylvsd) -> None:
@@ -66,12 +71,7 @@ def test_save_then_restart_keeps_rules(rules_daemon: Pylvsd, tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "rules").read_text() == before
     assert rules_daemon.stop() == 0
-    again = Pylvsd(tmp_path).start()
-    try:
-        with again.client() as c:
-            assert _saved(c) == before
-    finally:
-        again.stop()
+    assert _saved_after_restart(tmp_path) == before
 
 
 def test_save_on_exit_then_start_restores(tmp_path: Path) -> None:
@@ -81,12 +81,7 @@ def test_save_on_exit_then_start_restores(tmp_path: Path) -> None:
         before = _saved(c)
     assert d.stop() == 0
     assert (tmp_path / "rules").read_text() == before
-    again = Pylvsd(tmp_path).start()
-    try:
-        with again.client() as c:
-            assert _saved(c) == before
-    finally:
-        again.stop()
+    assert _saved_after_restart(tmp_path) == before
 
 
 @pytest.mark.parametrize(
