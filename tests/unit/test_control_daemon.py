@@ -6,8 +6,9 @@ import asyncio
 import json
 import sys
 import types
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -79,6 +80,27 @@ async def _until_serving(d: Daemon) -> None:
 ADD = '{"v":1,"op":"add_service","args":[[2,6,"198.18.0.150",80,0,"rr",0,0,4294967295,""]]}'
 
 
+T = TypeVar("T")
+
+
+def _serve(d: Daemon, body: Callable[[], Awaitable[T]]) -> T:
+    """Run ``d``; once it binds its socket await ``body()``, then stop ``d`` and wait for it."""
+
+    async def scenario() -> T:
+        task = asyncio.create_task(d.run())
+        await _until_serving(d)
+        result = await body()
+        d._stop.set()
+        await task
+        return result
+
+    return asyncio.run(scenario())
+
+
+async def _add_ok(d: Daemon) -> None:
+    assert (await _request(d.socket_path, ADD))["ok"]
+
+
 def _daemon(tmp_path: Path, *extra: str) -> Daemon:
     opts = build_parser().parse_args(
         ["--socket", str(tmp_path / "d.sock"), "--rules", str(tmp_path / "rules"), *extra]
@@ -92,19 +114,15 @@ def test_datapath_built_started_notified_and_stopped(
     made = _install_fake_datapath(monkeypatch)
     d = _daemon(tmp_path, "--interface", "veth0", "--interface", "veth1", "--datapath", "python")
 
-    async def scenario() -> dict[str, Any]:
-        task = asyncio.create_task(d.run())
-        await _until_serving(d)
+    async def requests() -> dict[str, Any]:
         ok = await _request(d.socket_path, ADD)
         dup = await _request(d.socket_path, ADD)
         listed = await _request(d.socket_path, '{"v":1,"op":"list_services","args":[null]}')
         status = await _request(d.socket_path, '{"v":1,"op":"status","args":[]}')
         assert ok["ok"] and not dup["ok"] and listed["ok"]
-        d._stop.set()
-        await task
         return status
 
-    status = asyncio.run(scenario())
+    status = _serve(d, requests)
     [dp] = made
     assert (dp.kind, dp.interfaces, dp.ipvs) == ("python", ["veth0", "veth1"], d.ipvs)
     # only the successful add notified; each listing first folded the fast path's counters
@@ -121,14 +139,7 @@ def test_without_interface_no_datapath_module_is_imported(
     monkeypatch.delattr(pylvs, "datapath", raising=False)
     d = _daemon(tmp_path)
 
-    async def scenario() -> None:
-        task = asyncio.create_task(d.run())
-        await _until_serving(d)
-        assert (await _request(d.socket_path, ADD))["ok"]
-        d._stop.set()
-        await task
-
-    asyncio.run(scenario())
+    _serve(d, lambda: _add_ok(d))
     assert d.datapath is None
     assert "pylvs.datapath" not in sys.modules
 
@@ -145,16 +156,12 @@ def test_timers_run_expire_and_estimate_on_the_real_clock(
     d.ipvs.expire = expired.append  # type: ignore[attr-defined]
     d.ipvs.estimate = lambda: estimated.append(loop_time[-1])  # type: ignore[attr-defined]
 
-    async def scenario() -> None:
-        task = asyncio.create_task(d.run())
-        await _until_serving(d)
+    async def tick() -> None:
         for _ in range(30):
             loop_time.append(asyncio.get_running_loop().time())
             await asyncio.sleep(0.01)
-        d._stop.set()
-        await task
 
-    asyncio.run(scenario())
+    _serve(d, tick)
     assert len(expired) >= 5
     assert expired == sorted(expired)  # monotonic time passed in
     assert 1 <= len(estimated) < len(expired)
@@ -169,14 +176,7 @@ def test_save_on_exit_writes_the_rules_file(
     )
     d = _daemon(tmp_path, "--save-on-exit")
 
-    async def scenario() -> None:
-        task = asyncio.create_task(d.run())
-        await _until_serving(d)
-        assert (await _request(d.socket_path, ADD))["ok"]
-        d._stop.set()
-        await task
-
-    asyncio.run(scenario())
+    _serve(d, lambda: _add_ok(d))
     assert saved == [(str(tmp_path / "rules"), 1)]
 
 
