@@ -7,6 +7,7 @@ each host's ``eth0`` is a veth into a bridge living in its own namespace.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 VIP = "198.18.0.150"
 DIP = "198.18.0.151"
@@ -154,3 +156,25 @@ def env() -> dict[str, str]:
     e = dict(os.environ)
     e["PYTHONPATH"] = str(REPO) + os.pathsep + e.get("PYTHONPATH", "")
     return e
+
+
+def run_in_new_ns(suffix: str, setup: list[list[str]], script: str,
+                  timeout: float) -> dict[str, Any]:
+    """Run ``script`` (a file next to this one) in a new namespace set up by ``ip -n NS SETUP``.
+
+    Returns the JSON object on the script's last stdout line; the script must exit 0.
+    The namespace is deleted afterwards, whatever happened.
+    """
+    ns = "h7" + secrets.token_hex(3) + "-" + suffix
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        for cmd in setup:
+            subprocess.run(["ip", "-n", ns, *cmd], check=True)
+        proc = subprocess.run(["ip", "netns", "exec", ns, sys.executable, str(HERE / script)],
+                              capture_output=True, text=True, timeout=timeout, env=env(),
+                              check=False)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+        return out
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=False)

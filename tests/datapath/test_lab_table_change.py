@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -21,23 +17,14 @@ pytestmark = [
 
 
 def test_filter_and_nft_table_follow_the_rules() -> None:
-    ns = "h7" + secrets.token_hex(3) + "-tc"
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    try:
-        for cmd in (["link", "set", "lo", "up"],
-                    ["link", "add", "eth0", "type", "veth", "peer", "name", "peer0"],
-                    ["link", "set", "eth0", "up"], ["link", "set", "peer0", "up"],
-                    ["addr", "add", "198.18.0.151/24", "dev", "eth0"],
-                    ["addr", "add", "198.18.0.150/32", "dev", "eth0"]):
-            subprocess.run(["ip", "-n", ns, *cmd], check=True)
-        proc = subprocess.run(
-            ["ip", "netns", "exec", ns, sys.executable,
-             str(netlab.HERE / "table_change_proc.py")],
-            capture_output=True, text=True, timeout=120, env=netlab.env(), check=False)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        obs = json.loads(proc.stdout.strip().splitlines()[-1])
-    finally:
-        subprocess.run(["ip", "netns", "del", ns], check=False)
+    obs = netlab.run_in_new_ns(
+        "tc",
+        [["link", "set", "lo", "up"],
+         ["link", "add", "eth0", "type", "veth", "peer", "name", "peer0"],
+         ["link", "set", "eth0", "up"], ["link", "set", "peer0", "up"],
+         ["addr", "add", "198.18.0.151/24", "dev", "eth0"],
+         ["addr", "add", "198.18.0.150/32", "dev", "eth0"]],
+        "table_change_proc.py", timeout=120)
     assert "198.18.0.150 . tcp . 80" in obs["start_nft"]
     assert "udp" not in obs["start_nft"].split("chain")[0]
     assert obs["start_seen"] == {"tcp80": 1, "udp53": 0, "other": 0}
@@ -52,20 +39,11 @@ def test_filter_and_nft_table_follow_the_rules() -> None:
 
 
 def test_start_failures_are_explained_and_leave_nothing_behind() -> None:
-    ns = "h7" + secrets.token_hex(3) + "-sf"
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    try:
-        subprocess.run(["ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name",
-                        "peer0"], check=True)
-        subprocess.run(["ip", "-n", ns, "link", "set", "eth0", "up"], check=True)
-        proc = subprocess.run(
-            ["ip", "netns", "exec", ns, sys.executable,
-             str(netlab.HERE / "start_failure_proc.py")],
-            capture_output=True, text=True, timeout=60, env=netlab.env(), check=False)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        out = json.loads(proc.stdout.strip().splitlines()[-1])
-    finally:
-        subprocess.run(["ip", "netns", "del", ns], check=False)
+    out = netlab.run_in_new_ns(
+        "sf",
+        [["link", "add", "eth0", "type", "veth", "peer", "name", "peer0"],
+         ["link", "set", "eth0", "up"]],
+        "start_failure_proc.py", timeout=60)
     missing = out["no_such_interface"]
     assert "eth9" in missing["error"] and "\n" not in missing["error"]
     no_nft = out["no_nft"]
