@@ -41,6 +41,12 @@ class Lab:
     def delete(self, name: str) -> None:
         self.table.del_dest(self.svc.key, 2, self._addr(name), 80)
 
+    def switch_to(self, sched: str) -> None:
+        """Edit the service to use ``sched`` (the new scheduler binds to the dests there)."""
+        spec = self.svc.spec()
+        spec.sched_name = sched
+        self.table.edit_service(spec)
+
     def dest(self, name: str) -> Dest:
         d = self.svc.find_dest(2, self._addr(name), 80)
         assert d is not None
@@ -135,9 +141,7 @@ def test_wrr_bound_to_a_populated_service_starts_at_the_maximum() -> None:
     lab.add("C", 2)
     lab.add("B", 3)
     lab.add("A", 4)  # list A B C
-    spec = lab.svc.spec()
-    spec.sched_name = "wrr"
-    lab.table.edit_service(spec)  # init_service with dests: cw = mw = 4
+    lab.switch_to("wrr")  # init_service with dests: cw = mw = 4
     assert lab.picks(18) == "AABABCABC" * 2
 
 
@@ -145,9 +149,7 @@ def test_wrr_gcd_stepping_with_weights_2_and_4() -> None:
     lab = Lab("rr")
     lab.add("B", 4)
     lab.add("A", 2)  # list A B; di = 2, mw = 3
-    spec = lab.svc.spec()
-    spec.sched_name = "wrr"
-    lab.table.edit_service(spec)
+    lab.switch_to("wrr")
     # cw=3: B; cw=1: A B; then again
     assert lab.picks(9) == "BAB" * 3
 
