@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,28 @@ KEY = ServiceKey(AF_INET, 6, VIP, 80)
 def _client() -> tuple[Client, IPVS]:
     ipvs = IPVS()
     return Client(transport=InProcess(ipvs)), ipvs
+
+
+def _watched_client(ipvs: IPVS, watch: Callable[[bytes], Any]) -> Client:
+    """An in-process client of ``ipvs``; ``watch`` sees each request line before it is served."""
+    transport = InProcess(ipvs)
+    inner = transport.exchange
+
+    def watched(line: bytes) -> bytes:
+        watch(line)
+        return inner(line)
+
+    transport.exchange = watched  # type: ignore[method-assign]
+    return Client(transport=transport)
+
+
+def _add_service_calls(n: int) -> list[tuple[str, tuple[ServiceSpec]]]:
+    """``n`` add_service calls for distinct services 198.19.x.y:80."""
+    return [
+        ("add_service", (ServiceSpec(addr=bytes([198, 19, i >> 8, i & 255]), port=80,
+                                     sched_name="rr"),))
+        for i in range(n)
+    ]
 
 
 def _errno_of(fn, *args) -> int:
@@ -178,21 +202,8 @@ def test_apply_big_batch_is_chunked_under_the_request_limit(
     monkeypatch.setattr(client_module, "BATCH_BYTES", 8192)
     ipvs = IPVS()
     sizes: list[int] = []
-    transport = InProcess(ipvs)
-    inner = transport.exchange
-
-    def measuring(line: bytes) -> bytes:
-        sizes.append(len(line))
-        return inner(line)
-
-    transport.exchange = measuring  # type: ignore[method-assign]
-    c = Client(transport=transport)
-    calls = [
-        ("add_service", (ServiceSpec(addr=bytes([198, 19, i >> 8, i & 255]), port=80,
-                                     sched_name="rr"),))
-        for i in range(400)
-    ]
-    results = c.apply(calls)
+    c = _watched_client(ipvs, lambda line: sizes.append(len(line)))
+    results = c.apply(_add_service_calls(400))
     assert results == [None] * 400
     assert len(ipvs.services) == 400
     assert len(sizes) > 1
@@ -220,21 +231,9 @@ def test_restore_is_all_or_nothing_and_names_the_call() -> None:
 def test_restore_big_batch_is_staged_and_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(client_module, "BATCH_BYTES", 8192)
     ipvs = IPVS()
-    transport = InProcess(ipvs)
-    inner = transport.exchange
     ops: list[str] = []
-
-    def spy(line: bytes) -> bytes:
-        ops.append(json.loads(line)["op"])
-        return inner(line)
-
-    transport.exchange = spy  # type: ignore[method-assign]
-    c = Client(transport=transport)
-    calls = [
-        ("add_service", (ServiceSpec(addr=bytes([198, 19, i >> 8, i & 255]), port=80,
-                                     sched_name="rr"),))
-        for i in range(300)
-    ]
+    c = _watched_client(ipvs, lambda line: ops.append(json.loads(line)["op"]))
+    calls = _add_service_calls(300)
     c.add_service(ServiceSpec(addr=VIP, port=80, sched_name="rr"))
     with pytest.raises(ControlError) as exc:
         c.restore([*calls, calls[0]])  # the last call is a duplicate: EEXIST
@@ -327,16 +326,8 @@ def test_oversized_request_is_emsgsize() -> None:
 
 def test_wire_carries_addresses_as_text() -> None:
     sent: list[bytes] = []
-    ipvs = IPVS()
-    transport = InProcess(ipvs)
-    inner = transport.exchange
-
-    def spy(line: bytes) -> bytes:
-        sent.append(line)
-        return inner(line)
-
-    transport.exchange = spy  # type: ignore[method-assign]
-    Client(transport=transport).add_service(ServiceSpec(addr=VIP, port=80, sched_name="rr"))
+    _watched_client(IPVS(), sent.append).add_service(
+        ServiceSpec(addr=VIP, port=80, sched_name="rr"))
     msg = json.loads(sent[0])
     assert msg["v"] == 1
     assert msg["op"] == "add_service"
