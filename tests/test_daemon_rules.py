@@ -230,30 +230,27 @@ def test_stop_never_signals_a_stranger_named_by_a_stale_pidfile(tmp_path: Path) 
         stranger.wait()
 
 
+def _sighup_and_wait_for(d: Pylvsd, text: str) -> None:
+    """Send SIGHUP; wait (about 5 s at most) until ``text`` shows in the daemon's log."""
+    d.proc.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
+    for _ in range(100):
+        if text in d.log_text():
+            break
+        time.sleep(0.05)
+
+
 def test_sighup_reloads_the_rules_file_all_or_nothing(rules_daemon: Pylvsd, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.write_text("-A -t 198.18.0.160:80 -s rr\n-A -t 198.18.0.161:80 -s nosuch\n")
-    rules_daemon.proc.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
-    for _ in range(100):
-        if "table unchanged" in rules_daemon.log_text():
-            break
-        time.sleep(0.05)
+    _sighup_and_wait_for(rules_daemon, "table unchanged")
     assert f"{rules}:2:" in rules_daemon.log_text()
     with rules_daemon.client() as c:
         assert len(c.list_services()) == 2  # the start-up table, untouched
     rules.unlink()
-    rules_daemon.proc.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
-    for _ in range(100):
-        if "does not exist; table unchanged" in rules_daemon.log_text():
-            break
-        time.sleep(0.05)
+    _sighup_and_wait_for(rules_daemon, "does not exist; table unchanged")
     with rules_daemon.client() as c:
         assert len(c.list_services()) == 2
     rules.write_text("-A -t 198.18.0.160:80 -s rr\n")
-    rules_daemon.proc.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
-    for _ in range(100):
-        if "reloaded 1 rule(s)" in rules_daemon.log_text():
-            break
-        time.sleep(0.05)
+    _sighup_and_wait_for(rules_daemon, "reloaded 1 rule(s)")
     with rules_daemon.client() as c:
         assert [v.addr for v in c.list_services()] == [bytes([198, 18, 0, 160])]
