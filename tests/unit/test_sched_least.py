@@ -33,6 +33,18 @@ def pick(sched: str, svc: Service) -> int | None:
     return None if d is None else svc.dests.index(d)
 
 
+def _usable_pick(sched: str, svc: Service, usable: list[Dest]) -> Dest | None:
+    """The dest ``sched`` chooses, checked to be one of ``usable`` (None: none is usable)."""
+    k = pick(sched, svc)
+    if not usable:
+        assert k is None
+        return None
+    assert k is not None
+    chosen = svc.dests[k]
+    assert chosen in usable
+    return chosen
+
+
 def overload(svc: Service, *indexes: int) -> Service:
     for i in indexes:
         svc.dests[i].flags |= DestFlag.OVERLOAD
@@ -142,13 +154,9 @@ def _svc_from(spec: list[tuple[int, int, int, bool]]) -> Service:
 def test_lc_never_picks_a_worse_dest_than_some_usable_one(spec: list) -> None:
     svc = _svc_from(spec)
     usable = [d for d in svc.dests if d.weight != 0 and not d.overloaded]
-    k = pick("lc", svc)
-    if not usable:
-        assert k is None
+    chosen = _usable_pick("lc", svc, usable)
+    if chosen is None:
         return
-    assert k is not None
-    chosen = svc.dests[k]
-    assert chosen in usable
     assert all(chosen.overhead() <= d.overhead() for d in usable)
     # and it is the first of the least loaded
     assert chosen is next(d for d in usable if d.overhead() == chosen.overhead())
@@ -159,12 +167,8 @@ def test_lc_never_picks_a_worse_dest_than_some_usable_one(spec: list) -> None:
 def test_wlc_never_picks_a_dest_with_worse_overhead_per_weight(spec: list) -> None:
     svc = _svc_from(spec)
     usable = [d for d in svc.dests if d.weight > 0 and not d.overloaded]
-    k = pick("wlc", svc)
-    if not usable:
-        assert k is None
+    chosen = _usable_pick("wlc", svc, usable)
+    if chosen is None:
         return
-    assert k is not None
-    chosen = svc.dests[k]
-    assert chosen in usable
     for d in usable:  # chosen.overhead/chosen.weight <= d.overhead/d.weight
         assert chosen.overhead() * d.weight <= d.overhead() * chosen.weight
