@@ -8,7 +8,7 @@ except where ipvsadm cannot apply or is broken:
   (ipvsadm's "Can't initialize ipvs" status); ``-h``, ``-v`` and bad command
   lines need no daemon;
 * sync daemons are not available in this version: ``--start-daemon`` and
-  ``--stop-daemon`` fail with exit 255, ``-L --daemon`` lists none;
+  ``--stop-daemon`` fail with exit 255, ``-L --daemon`` with exit 1;
 * ``-b ,`` means no flags (ipvsadm 1.31 crashes);
 * ``-R`` accepts the negative marks ``-S`` prints for fwmarks of 2^31 and above;
 * ``--nosort`` lists services in the daemon's table order, not the kernel's hash order.
@@ -125,7 +125,8 @@ class Runner:
                 except ControlError as exc:
                     if exc.errno != errno.ENOSYS:
                         raise
-                    daemons = []  # no sync daemon in this version: none is running
+                    # no sync daemon in this version: say so rather than list nothing
+                    return self.fail("list_daemons", exc, 1)
                 self.stdout.write(format_daemons(daemons))
             elif c.has("service-address"):
                 services = self.client.list_services(c.service_key())

@@ -61,8 +61,9 @@ def test_sync_daemon_commands_fail_clearly(client: Client, argv: list[str]) -> N
     assert "not available in this version" in err
 
 
-def test_sync_daemon_listing_shows_none_running(client: Client) -> None:
-    assert run(["-L", "--daemon"], client) == (0, "", "")
+def test_sync_daemon_listing_fails_clearly(client: Client) -> None:
+    assert run(["-L", "--daemon"], client) == (
+        1, "", "the connection synchronisation daemon is not available in this version\n")
 
 
 def test_help_covers_every_option_and_exits_like_ipvsadm(tmp_path: object) -> None:
