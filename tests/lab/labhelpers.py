@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pylvs.lab.lab import Lab
+
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -74,3 +76,12 @@ def ndp_answers(netns: str, source: str, target: str) -> list[str]:
     out = in_netns(netns, sys.executable, "-c", NDP_PROBE, source, target)
     assert out.returncode == 0, out.stderr
     return out.stdout.split()
+
+
+def on_director(lab: Lab, *command: str, stdin: str | None = None) -> str:
+    """Run ``command`` on the lab's director (with its daemon's socket); its stdout."""
+    argv, env = lab.exec_argv("director", list(command))
+    done = subprocess.run(argv, env=env, input=stdin, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout

@@ -10,13 +10,12 @@ replies come back through it (OutPkts > 0).
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 
 import pytest
-from labhelpers import arp_answers, in_netns, mac_of, ndp_answers, unique_prefix
+from labhelpers import arp_answers, in_netns, mac_of, ndp_answers, on_director, unique_prefix
 
 from pylvs.lab.demo import Counters, parse_stats
 from pylvs.lab.lab import Lab
@@ -66,15 +65,6 @@ def rules(method: str) -> str:
                 lines.append(f"-a {flag} {bracket(vip)}:{vport} -r {bracket(r)}:{rport} "
                              f"{METHOD_FLAG[method]} -w 1")
     return "\n".join(lines) + "\n"
-
-
-def on_director(lab: Lab, *command: str, stdin: str | None = None) -> str:
-    """Run ``command`` on the lab's director (with its daemon's socket); its stdout."""
-    argv, env = lab.exec_argv("director", list(command))
-    done = subprocess.run(argv, env=env, input=stdin, capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module", params=["dr", "tun", "nat"])
