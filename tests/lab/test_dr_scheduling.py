@@ -106,12 +106,13 @@ class Client:
         self.proc.wait()
 
 
-@pytest.fixture(scope="module")
-def lab() -> Iterator[Lab]:
+@pytest.fixture(scope="module", params=["python", "xdp"])
+def lab(request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """The DR lab, once with each datapath: both must give the same results."""
     lab = Lab(unique_prefix())
     try:
-        state = lab.up("dr", 2, "auto")
-        assert state.daemon_datapath != "none", f"pylvsd serves no packets: {state.daemon_note}"
+        state = lab.up("dr", 2, request.param)
+        assert state.daemon_datapath == request.param, f"pylvsd: {state.daemon_note}"
         yield lab
     finally:
         lab.down()

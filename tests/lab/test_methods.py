@@ -67,14 +67,19 @@ def rules(method: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.fixture(scope="module", params=["dr", "tun", "nat"])
+@pytest.fixture(
+    scope="module",
+    params=[(m, d) for m in ("dr", "tun", "nat") for d in ("python", "xdp")],
+    ids=lambda p: f"{p[0]}-{p[1]}",
+)
 def method_lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, Lab]]:
-    """A lab wired for the method, with the services of :func:`rules` applied."""
-    method: str = request.param
+    """A lab wired for the method, with the services of :func:`rules` applied; each method
+    runs once with each datapath."""
+    method, datapath = request.param
     lab = Lab(unique_prefix())
     try:
-        state = lab.up(method, 2, "auto")
-        assert state.daemon_datapath != "none", f"pylvsd serves no packets: {state.daemon_note}"
+        state = lab.up(method, 2, datapath)
+        assert state.daemon_datapath == datapath, f"pylvsd: {state.daemon_note}"
         on_director(lab, "pylvs-ipvsadm", "-R", stdin=rules(method))
         yield method, lab
     finally:
