@@ -15,14 +15,28 @@ right after; the director's ``ip_forward`` is switched on for it if it was
 off), and the replies from port 80 are not the service's (port 8080), so the
 datapath leaves them to the kernel.
 
-Prints each round, the median, spread, the director's CPU per request and
-the datapath's counters; the last line is
-``mode=... ratio_vs_direct=... ratio_newconn_vs_direct=... via_rps=... direct_rps=...``
-(medians; keep-alive figures unless only ``--variant close`` ran). The lab is
-removed at the end, also on failure.
+The peers are measured in the same run, in the same rounds (after "direct"
+and "via"), with the same wrk options: HAProxy in TCP mode and nginx stream
+proxying (``bench/peers.py``), started in the director's namespace, each on an
+address of its own next to the VIP (198.18.0.160 and .161 on the director's
+client-side link), balancing round-robin over the same real servers' port 80.
+Own addresses rather than the VIP keep pylvs's service untouched between
+phases (its counters and connection table cover only the "via" traffic). A
+peer whose package is missing is skipped with a line naming it; ``--peers
+none`` skips both.
 
-    .venv/bin/python bench/http.py [--mode dr] [--duration 10] [--connections 32]
-        [--threads 1] [--rounds 3] [--variant both|keepalive|close] [--py-spy OUT.svg]
+Prints each round, the median, spread, the director's CPU per request (and
+each peer's), and the datapath's counters; the last line is
+``mode=... ratio_vs_direct=... ratio_newconn_vs_direct=... via_rps=... direct_rps=...
+ratio_vs_haproxy=... ratio_newconn_vs_haproxy=... haproxy_vs_direct=...
+haproxy_newconn_vs_direct=... nginx_stream_vs_direct=... nginx_stream_newconn_vs_direct=...
+haproxy_rps=... nginx_stream_rps=...`` (ratios of medians; ``nan`` for what did not run;
+``*_rps`` are keep-alive figures unless only ``--variant close`` ran). The peers and the
+lab are removed at the end, also on failure or SIGTERM.
+
+    .venv/bin/python bench/http.py [--mode dr] [--datapath python|auto|xdp] [--duration 10]
+        [--connections 32] [--threads 1] [--rounds 3] [--variant both|keepalive|close]
+        [--peers haproxy,nginx_stream|none] [--py-spy OUT.svg]
 """
 
 from __future__ import annotations
@@ -32,16 +46,18 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from labshell import sh
+from peers import PEERS, Peer, PeerSpec, running_peers
 
 from pylvs.lab.lab import Lab
 from pylvs.lab.topology import DIP, VIP, Topology, build
@@ -94,17 +110,49 @@ def direct_path(lab: Lab, mode: str) -> Iterator[None]:
 
 @dataclass
 class Figures:
-    """Requests/s per round, via the VIP and direct, and the director's CPU while via."""
+    """Requests/s per round, via the VIP, direct and through each peer, and the CPU used.
+
+    ``cpu``/``wall``: the director daemon's CPU seconds and the wall time of the "via"
+    phases; ``peer_cpu``/``peer_wall``: the same for each peer's processes in its phases.
+    """
 
     via: list[float] = field(default_factory=list)
     direct: list[float] = field(default_factory=list)
-    cpu: float = 0.0  # director CPU seconds during the "via" phases
+    cpu: float = 0.0
     wall: float = 0.0
+    peers: dict[str, list[float]] = field(default_factory=dict)
+    peer_cpu: dict[str, float] = field(default_factory=dict)
+    peer_wall: dict[str, float] = field(default_factory=dict)
 
     def ratio(self) -> float:
         """Median via / median direct."""
         d = statistics.median(self.direct)
         return statistics.median(self.via) / d if d else 0.0
+
+    def peer_vs_direct(self, name: str) -> float | None:
+        """Median through peer ``name`` / median direct (None if the peer did not run)."""
+        d = statistics.median(self.direct)
+        got = self.peers.get(name)
+        return statistics.median(got) / d if got and d else None
+
+    def via_vs_peer(self, name: str) -> float | None:
+        """Median via / median through peer ``name`` (None if the peer did not run)."""
+        got = self.peers.get(name)
+        p = statistics.median(got) if got else 0.0
+        return statistics.median(self.via) / p if p else None
+
+    def peer_line(self, name: str, label: str, variant: str) -> str:
+        """One summary line for peer ``name`` in this variant."""
+        got = self.peers[name]
+        med = statistics.median(got)
+        ratios = sorted(p / d for p, d in zip(got, self.direct, strict=True) if d)
+        wall = self.peer_wall.get(name, 0.0)
+        busy = self.peer_cpu.get(name, 0.0) / wall if wall else 0.0
+        return (f"{variant}: {label} {med:8.0f} req/s (min {min(got):.0f} max {max(got):.0f});"
+                f" vs direct {fmt(self.peer_vs_direct(name))}, per round"
+                f" {ratios[0]:.2f}..{ratios[-1]:.2f}; pylvs via / {name}"
+                f" {fmt(self.via_vs_peer(name))}; {name} CPU {busy * 100:.0f}% of a core,"
+                f" {busy / med * 1e6 if med else 0:.1f} us per request")
 
     def line(self, name: str) -> str:
         """One summary line for this variant."""
@@ -117,6 +165,67 @@ class Figures:
                 f" {self.ratio():.2f}, per round {ratios[0]:.2f}..{ratios[-1]:.2f};"
                 f" director CPU {busy * 100:.0f}% of a core,"
                 f" {busy / via_med * 1e6 if via_med else 0:.1f} us per request")
+
+
+def fmt(value: float | None) -> str:
+    """A ratio for the summary line; ``nan`` for one that was not measured."""
+    return "nan" if value is None else f"{value:.2f}"
+
+
+def summary(mode: str, results: dict[bool, Figures]) -> str:
+    """The last line: ``key=value`` pairs, the keys of older versions first, unchanged."""
+    keep, new = results.get(False), results.get(True)
+    main_fig = keep or new
+    assert main_fig is not None
+    pairs = [
+        ("mode", mode),
+        ("ratio_vs_direct", fmt(keep.ratio() if keep else None)),
+        ("ratio_newconn_vs_direct", fmt(new.ratio() if new else None)),
+        ("via_rps", f"{statistics.median(main_fig.via):.0f}"),
+        ("direct_rps", f"{statistics.median(main_fig.direct):.0f}"),
+        ("ratio_vs_haproxy", fmt(keep.via_vs_peer("haproxy") if keep else None)),
+        ("ratio_newconn_vs_haproxy", fmt(new.via_vs_peer("haproxy") if new else None)),
+    ]
+    for spec in PEERS:
+        pairs += [
+            (f"{spec.name}_vs_direct", fmt(keep.peer_vs_direct(spec.name) if keep else None)),
+            (f"{spec.name}_newconn_vs_direct",
+             fmt(new.peer_vs_direct(spec.name) if new else None)),
+        ]
+    for spec in PEERS:
+        got = main_fig.peers.get(spec.name)
+        pairs.append((f"{spec.name}_rps", f"{statistics.median(got):.0f}" if got else "nan"))
+    return " ".join(f"{k}={v}" for k, v in pairs)
+
+
+def measure_peer(lab: Lab, peer: Peer, fig: Figures, opts: argparse.Namespace,
+                 close: bool) -> float:
+    """One wrk phase through ``peer``, recorded in ``fig`` with the peer's CPU time."""
+    name = peer.spec.name
+    cpu0, t0 = peer.cpu_seconds(), time.monotonic()
+    rps = wrk(lab, peer.url, opts, close)
+    fig.peer_cpu[name] = fig.peer_cpu.get(name, 0.0) + peer.cpu_seconds() - cpu0
+    fig.peer_wall[name] = fig.peer_wall.get(name, 0.0) + time.monotonic() - t0
+    fig.peers.setdefault(name, []).append(rps)
+    return rps
+
+
+def peer_specs(text: str) -> list[PeerSpec]:
+    """The peers named in ``--peers`` (comma-separated, or ``none``)."""
+    if text == "none":
+        return []
+    by_name = {spec.name: spec for spec in PEERS}
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in by_name]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown peer {', '.join(unknown) or repr(text)}: use"
+            f" {','.join(by_name)} (comma-separated) or none")
+    return [by_name[n] for n in dict.fromkeys(names)]
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def program(lab: Lab, topo: Topology, mode: str) -> None:
@@ -138,6 +247,9 @@ def main() -> int:
     ap.add_argument("--variant", default="both", choices=("both", "keepalive", "close"))
     ap.add_argument("--close", action="store_true", help="same as --variant close")
     ap.add_argument("--datapath", default="python", choices=("python", "auto", "xdp"))
+    ap.add_argument("--peers", type=peer_specs, default=list(PEERS),
+                    help="peers measured in the same run: haproxy,nginx_stream (default)"
+                         " or a subset, or none")
     ap.add_argument("--prefix", default=None, help="lab prefix (default: a fresh one)")
     ap.add_argument("--py-spy", dest="py_spy", metavar="FILE", default=None,
                     help="record pylvsd with py-spy during the first 'via' phase into FILE"
@@ -159,8 +271,10 @@ def main() -> int:
         print("--rounds, --duration, --connections and --threads must be positive",
               file=sys.stderr)
         return 2
+    signal.signal(signal.SIGTERM, _terminate)  # clean up (finally) on kill too
     variants = {"both": (False, True), "keepalive": (False,), "close": (True,)}[opts.variant]
     lab = Lab(opts.prefix or f"hb{secrets.token_hex(2)}-")
+    stack = ExitStack()
     try:
         st = lab.up(opts.mode, 2, opts.datapath)
         if st.daemon_datapath == "none" or st.daemon_pid is None:
@@ -181,6 +295,11 @@ def main() -> int:
                   f" RIP:{NAT_PORT}")
         else:
             print(f"direct = rs1 ({rs1}) on the client's segment")
+        backends = [rs.address for rs in topo.real_servers]
+        peers = stack.enter_context(running_peers(lab, opts.peers, backends))
+        for peer in peers.values():
+            print(f"peer {peer.spec.label} on {peer.spec.address}:80 in the director's"
+                  f" namespace, round-robin over {', '.join(backends)} port 80")
         results: dict[bool, Figures] = {close: Figures() for close in variants}
         for rnd in range(1, opts.rounds + 1):
             for close in variants:
@@ -199,12 +318,19 @@ def main() -> int:
                     print(f"  py-spy profile of pylvsd written to {opts.py_spy}")
                 fig.cpu += cpu_seconds(st.daemon_pid) - cpu0
                 fig.wall += time.monotonic() - t0
-                name = "new connection per request" if close else "keep-alive"
-                print(f"round {rnd} {name:27s} via {fig.via[-1]:8.0f}  direct"
-                      f" {fig.direct[-1]:8.0f}  ratio {fig.via[-1] / fig.direct[-1]:.2f}",
+                extra = ""
+                for name, peer in peers.items():
+                    rps = measure_peer(lab, peer, fig, opts, close)
+                    extra += f"  {name} {rps:8.0f} ({rps / fig.direct[-1]:.2f})"
+                variant = "new connection per request" if close else "keep-alive"
+                print(f"round {rnd} {variant:27s} via {fig.via[-1]:8.0f}  direct"
+                      f" {fig.direct[-1]:8.0f}  ratio {fig.via[-1] / fig.direct[-1]:.2f}{extra}",
                       flush=True)
         for close, fig in results.items():
-            print(fig.line("new connection per request" if close else "keep-alive"))
+            variant = "new connection per request" if close else "keep-alive"
+            print(fig.line(variant))
+            for name, peer in peers.items():
+                print(fig.peer_line(name, peer.spec.label, variant))
         stats = sh(lab, "director", "pylvs-ipvsadm", "-Ln", "--stats")
         print(stats.rstrip())
         status = sh(lab, "director", "pylvs", "director", "status")
@@ -213,14 +339,11 @@ def main() -> int:
         found = dict(re.findall(r"(\w+)=(\d+)", counters[0])) if counters else {}
         if int(found.get("wakeups", 0)):
             print(f"frames per wakeup: {int(found['rx']) / int(found['wakeups']):.1f}")
-        main_fig = results.get(False) or results[True]
-        newconn = f"{results[True].ratio():.2f}" if True in results else "nan"
-        keep = f"{results[False].ratio():.2f}" if False in results else "nan"
-        print(f"mode={opts.mode} ratio_vs_direct={keep} ratio_newconn_vs_direct={newconn}"
-              f" via_rps={statistics.median(main_fig.via):.0f}"
-              f" direct_rps={statistics.median(main_fig.direct):.0f}")
+        stack.close()  # peers stopped before the summary line, which comes last
+        print(summary(opts.mode, results))
         return 0
     finally:
+        stack.close()
         lab.down()
 
 
