@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv test test-fast lint demo clean
+.PHONY: venv native test test-fast lint demo clean
 
 venv: $(STAMP)
 
@@ -15,21 +15,28 @@ $(STAMP): pyproject.toml packaging/apt-packages.txt
 	@$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $(STAMP)
 
+# pylvs/core and pylvs/packet compiled with mypyc (only when a source changed); Python
+# uses the sources whenever a compiled module is stale, or with PYLVS_PURE=1.
+native: venv
+	@$(BIN)/python packaging/build_native.py --if-stale
+
 # The whole suite: import contracts, unit and property tests, lab end-to-end tests.
-test: venv
+test: native
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
+	PYLVS_PURE=1 $(BIN)/python -m pytest -q -m "not lab" tests/unit
 
 # Only what needs no root and no lab.
-test-fast: venv
+test-fast: native
 	$(BIN)/python -m pytest -q -m "not lab"
 
 lint: venv
-	$(BIN)/ruff check pylvs tests bench
+	$(BIN)/ruff check pylvs tests bench packaging
 	$(BIN)/mypy
 
-demo: venv
+demo: native
 	$(BIN)/pylvs lab demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build
+	find pylvs -name '*.so' -delete

@@ -226,6 +226,8 @@ def describe(status: dict[str, Any]) -> list[str]:
         lines.append(f"  datapath: {status.get('datapath')} on {', '.join(interfaces)}")
     else:
         lines.append("  datapath: none (control only)")
+    if status.get("code"):
+        lines.append(f"  core and packet: {status['code']}")
     counters = status.get("datapath_counters") or {}
     if counters:
         lines.append("  " + " ".join(f"{k}={v}" for k, v in sorted(counters.items())))

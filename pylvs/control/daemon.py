@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from pylvs import compiled
 from pylvs.control.config_runtime import ConfigRejected, ConfigRuntime, control_handlers
 from pylvs.control.dispatch import Dispatcher
 from pylvs.control.rules import DEFAULT_RULES, RulesFileError, restore_into, save_rules
@@ -114,6 +115,7 @@ class Daemon:
             "rules": self.rules_path,
             "config": self.opts.config,
             "datapath": self.datapath_kind,
+            "code": compiled.status(),
             "interfaces": list(self.opts.interface),
             "argv": daemon_argv(self.opts),
         }
@@ -187,7 +189,8 @@ class Daemon:
             except (SocketInUse, OSError) as exc:
                 raise StartupError(f"cannot serve {self.socket_path}: {exc}") from None
             write_pidfile(self.opts.pidfile)
-            log.info("pylvsd %d serving %s", os.getpid(), self.socket_path)
+            log.info("pylvsd %d serving %s; core and packet: %s", os.getpid(),
+                     self.socket_path, compiled.status())
             if self.config_runtime is not None:
                 self.config_runtime.start()
             timers = asyncio.create_task(self._timers())

@@ -83,6 +83,11 @@ _ADDR_FIELDS = frozenset({"addr", "caddr", "vaddr", "daddr"})
 _SCALARS = {"int": int, "str": str, "float": float}
 
 
+def _type_name(t: object) -> str:
+    """A field's annotation as a name (a string, or a class when the model is compiled)."""
+    return t if isinstance(t, str) else getattr(t, "__name__", "")
+
+
 class _Codec:
     """Converts one dataclass to and from a JSON array of its fields in declaration order.
 
@@ -101,8 +106,8 @@ class _Codec:
                 kind = "nested"
             elif f.name in _ADDR_FIELDS:
                 kind = "addr"
-            elif f.type in _SCALARS:
-                kind = str(f.type)
+            elif _type_name(f.type) in _SCALARS:
+                kind = _type_name(f.type)
             else:
                 continue  # lists are handled by the caller
             self.names.append(f.name)

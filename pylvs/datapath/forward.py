@@ -170,7 +170,7 @@ class Forwarder:
             pkt[8] -= 1  # the header checksum is recomputed with the new address
         else:
             pkt[7] -= 1
-        rewrite_addr_port(pkt, p.af, p.l4_off - ETH_HLEN, p.proto, addr,  # type: ignore[arg-type]
+        rewrite_addr_port(pkt, p.af, p.l4_off - ETH_HLEN, p.proto, addr,
                           port, source)
         if self.send(hop.ifindex, frame[:end]):
             self.counters.tx += 1

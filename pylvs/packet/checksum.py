@@ -5,6 +5,7 @@ from __future__ import annotations
 from .drop import DropReason
 
 Buffer = bytes | bytearray | memoryview
+Writable = bytearray | memoryview  # a frame rewritten in place (a ring slot is a memoryview)
 
 
 def ones_sum(data: Buffer) -> int:
@@ -54,7 +55,7 @@ def replace16(csum: int, old: int, new: int) -> int:
 
 
 def complete_partial(
-    buf: bytearray, csum_start: int, csum_offset: int, udp: bool
+    buf: Writable, csum_start: int, csum_offset: int, udp: bool
 ) -> DropReason | None:
     """Finish a checksum left for offload (CHECKSUM_PARTIAL), in place.
 

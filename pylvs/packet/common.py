@@ -5,7 +5,7 @@ from __future__ import annotations
 from pylvs.core.constants import AF_INET, IPPROTO_SCTP, IPPROTO_UDP
 
 from . import ipv4, ipv6
-from .checksum import Buffer, complete_partial, replace16
+from .checksum import Buffer, Writable, complete_partial, replace16
 from .drop import DropReason
 from .icmp_reply import time_exceeded, too_big
 from .parse import Parsed
@@ -43,7 +43,7 @@ def checked_copy(frame: Buffer, p: Parsed, mtu: int, rand32: Rand32) -> bytearra
     return pkt if refused is None else refused
 
 
-def decrement_ttl(pkt: bytearray, af: int) -> None:
+def decrement_ttl(pkt: Writable, af: int) -> None:
     """Decrement the TTL (checksum updated, RFC 1624) or the hop limit of ``pkt``, in place."""
     if af == AF_INET:
         old = (pkt[ipv4.OFF_TTL] << 8) | pkt[ipv4.OFF_PROTO]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from .checksum import checksum
+from .checksum import Writable, checksum
 
 IPV4_HLEN = 20
 IP_DF = 0x4000
@@ -40,7 +40,7 @@ def build_header(
     return bytes(hdr)
 
 
-def set_header_checksum(buf: bytearray, l3_off: int, hlen: int) -> None:
+def set_header_checksum(buf: Writable, l3_off: int, hlen: int) -> None:
     """Recompute the header checksum of the IPv4 header at ``l3_off`` in place."""
     buf[l3_off + OFF_CSUM] = 0
     buf[l3_off + OFF_CSUM + 1] = 0

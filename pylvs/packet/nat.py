@@ -5,7 +5,7 @@ from __future__ import annotations
 from pylvs.core.constants import AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
 
 from . import ipv4, ipv6
-from .checksum import Buffer, checksum, pseudo_sum, replace, replace16
+from .checksum import Buffer, Writable, checksum, pseudo_sum, replace, replace16
 from .common import checked_copy, routed_refusal
 from .drop import DropReason
 from .ethernet import ETH_P_IP, ETH_P_IPV6, eth_header
@@ -54,7 +54,7 @@ def _nat(
 
 
 def rewrite_addr_port(
-    pkt: bytearray, af: int, l4: int, proto: int, addr: bytes, port: int, source: bool
+    pkt: Writable, af: int, l4: int, proto: int, addr: bytes, port: int, source: bool
 ) -> None:
     """Set the source (or destination) address and port of ``pkt``, fixing every checksum.
 
@@ -91,7 +91,7 @@ def rewrite_addr_port(
     pkt[c_off + 1] = c & 0xFF
 
 
-def set_l4_checksum(pkt: bytearray, af: int, l4: int, proto: int) -> None:
+def set_l4_checksum(pkt: Writable, af: int, l4: int, proto: int) -> None:
     """Compute the TCP/UDP/ICMPv6 checksum of ``pkt`` (an IP packet) from scratch."""
     if af == AF_INET:
         src = pkt[ipv4.OFF_SADDR : ipv4.OFF_SADDR + 4]

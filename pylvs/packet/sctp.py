@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .checksum import Writable
+
 _POLY = 0x82F63B78  # CRC32c (Castagnoli), reflected
 
 
@@ -28,7 +30,7 @@ def crc32c(data: bytes | bytearray | memoryview) -> int:
     return c ^ 0xFFFFFFFF
 
 
-def set_sctp_checksum(pkt: bytearray, l4: int) -> None:
+def set_sctp_checksum(pkt: Writable, l4: int) -> None:
     """Recompute the CRC32c of the SCTP packet starting at ``l4`` (to the end of ``pkt``)."""
     pkt[l4 + SCTP_CSUM_OFF : l4 + SCTP_CSUM_OFF + 4] = b"\0\0\0\0"
     pkt[l4 + SCTP_CSUM_OFF : l4 + SCTP_CSUM_OFF + 4] = crc32c(pkt[l4:]).to_bytes(4, "little")

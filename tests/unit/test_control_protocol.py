@@ -334,17 +334,26 @@ def test_wire_carries_addresses_as_text() -> None:
     assert "198.18.0.150" in msg["args"][0]
 
 
-def test_an_unexpected_failure_is_an_eio_reply_not_a_crash(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    c, ipvs = _with_service()
+class _BrokenFlush:
+    """An IPVS whose flush fails with a bug (core classes take no monkeypatching)."""
 
-    def broken() -> None:
+    def __init__(self, inner: IPVS) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def flush(self) -> None:
         raise TypeError("bug")
 
-    monkeypatch.setattr(ipvs, "flush", broken)
+
+def test_an_unexpected_failure_is_an_eio_reply_not_a_crash() -> None:
+    ipvs = IPVS()
+    c = Client(transport=InProcess(_BrokenFlush(ipvs)))  # type: ignore[arg-type]
+    c.add_service(ServiceSpec(addr=VIP, port=80, sched_name="rr"))
     with pytest.raises(ControlError) as exc:
         c.flush()
     assert exc.value.errno == errno.EIO
     assert "internal error" in exc.value.message
-    assert len(c.list_services()) == 1  # and the next request is served
+    c.add_service(ServiceSpec(addr=VIP, port=81, sched_name="rr"))  # the next is served
+    assert len(ipvs.services) == 2
