@@ -18,12 +18,16 @@ datapath leaves them to the kernel.
 The peers are measured in the same run, in the same rounds (after "direct"
 and "via"), with the same wrk options: HAProxy in TCP mode and nginx stream
 proxying (``bench/peers.py``), started in the director's namespace, each on an
-address of its own next to the VIP (198.18.0.160 and .161 on the director's
-client-side link), balancing round-robin over the same real servers' port 80.
-Own addresses rather than the VIP keep pylvs's service untouched between
-phases (its counters and connection table cover only the "via" traffic). A
-peer whose package is missing is skipped with a line naming it; ``--peers
-none`` skips both.
+address of its own next to the VIP (198.18.0.160 and .161), balancing
+round-robin over the same real servers' port 80. Own addresses rather than the
+VIP keep pylvs's service untouched between phases (its counters and connection
+table cover only the "via" traffic). By default (``--peer-link own``) those
+addresses sit on a second link from the director to the client segment that
+carries no XDP program, so a proxy does not pay for pylvs's XDP (a proxy's
+traffic crosses the director's link four times per request; on veth, XDP mode
+copies every locally sent frame); ``--peer-link shared`` puts them on the
+director's ``eth0`` instead. A peer whose package is missing is skipped with a
+line naming it; ``--peers none`` skips both.
 
 Prints each round, the median, spread, the director's CPU per request (and
 each peer's), and the datapath's counters; the last line is
@@ -36,7 +40,7 @@ lab are removed at the end, also on failure or SIGTERM.
 
     .venv/bin/python bench/http.py [--mode dr] [--datapath python|auto|xdp] [--duration 10]
         [--connections 32] [--threads 1] [--rounds 3] [--variant both|keepalive|close]
-        [--peers haproxy,nginx_stream|none] [--py-spy OUT.svg]
+        [--peers haproxy,nginx_stream|none] [--peer-link own|shared] [--py-spy OUT.svg]
 """
 
 from __future__ import annotations
@@ -250,6 +254,9 @@ def main() -> int:
     ap.add_argument("--peers", type=peer_specs, default=list(PEERS),
                     help="peers measured in the same run: haproxy,nginx_stream (default)"
                          " or a subset, or none")
+    ap.add_argument("--peer-link", dest="peer_link", default="own", choices=("own", "shared"),
+                    help="the peers' addresses on a link of their own without XDP (default)"
+                         " or on the director's eth0, shared with pylvs")
     ap.add_argument("--prefix", default=None, help="lab prefix (default: a fresh one)")
     ap.add_argument("--py-spy", dest="py_spy", metavar="FILE", default=None,
                     help="record pylvsd with py-spy during the first 'via' phase into FILE"
@@ -296,10 +303,11 @@ def main() -> int:
         else:
             print(f"direct = rs1 ({rs1}) on the client's segment")
         backends = [rs.address for rs in topo.real_servers]
-        peers = stack.enter_context(running_peers(lab, opts.peers, backends))
+        peers = stack.enter_context(running_peers(lab, opts.peers, backends,
+                                                  own_link=opts.peer_link == "own"))
         for peer in peers.values():
-            print(f"peer {peer.spec.label} on {peer.spec.address}:80 in the director's"
-                  f" namespace, round-robin over {', '.join(backends)} port 80")
+            print(f"peer {peer.spec.label} on {peer.spec.address}:80 (director's"
+                  f" {peer.link}), round-robin over {', '.join(backends)} port 80")
         results: dict[bool, Figures] = {close: Figures() for close in variants}
         for rnd in range(1, opts.rounds + 1):
             for close in variants:
