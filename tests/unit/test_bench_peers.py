@@ -31,6 +31,7 @@ def test_haproxy_config_is_tcp_round_robin_over_every_backend() -> None:
     assert "mode tcp" in lines
     assert "bind 198.18.0.160:80" in lines
     assert "balance roundrobin" in lines
+    assert "source 198.18.0.160" in lines  # to the real servers from its own address
     servers = [ln for ln in lines if ln.startswith("server ")]
     assert servers == ["server rs1 198.18.0.171:80", "server rs2 198.18.0.172:80"]
     assert not any(ln.startswith("mode http") for ln in lines)
@@ -51,6 +52,7 @@ def test_nginx_stream_config_loads_the_module_only_when_given(tmp_path: Path) ->
     for lines in (dynamic, built_in):
         assert "listen 198.18.0.161:80;" in lines
         assert "proxy_pass real_servers;" in lines
+        assert "proxy_bind 198.18.0.161;" in lines  # to the real servers from its own address
         assert [ln for ln in lines if ln.startswith("server 198")] == [
             "server 198.18.0.171:80;", "server 198.18.0.172:80;"]
         assert "daemon off;" in lines  # stays in the foreground: the bench owns the process
