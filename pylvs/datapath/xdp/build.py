@@ -41,6 +41,7 @@ def tcp_table_header() -> str:
         f"#define TCP_TABLE_COUNT {len(Table)}",
         f"#define TCP_EVENT_COUNT {len(TcpEvent)}",
         f"#define TCP_STATE_COUNT {len(TcpState)}",
+        f"#define TCP_EVENT_FIN {int(TcpEvent.FIN)}",
         f"#define TCP_EVENT_ACK {int(TcpEvent.ACK)}",
         f"#define TCP_STATE_CLOSE {int(TcpState.CLOSE)}",
         "/* [table: input, output, input-only][event: syn, fin, ack, rst][state] -> state */",

@@ -40,11 +40,12 @@
 /* flow_value.flags */
 #define FLOW_F_OUT 0x1             /* the packets of this flow count as outgoing (NAT reply) */
 #define FLOW_F_PMTU_DISC 0x2       /* tunnel: copy DF and check the MTU (ip_vs pmtu_disc) */
+#define FLOW_F_OWN_STATE 0x4       /* TCP: the connection's only flow; FIN/ACK moves its state */
 
 /* stat_counters indexes: why packets went where */
 #define STAT_FORWARDED 0           /* forwarded by the fast path */
 #define STAT_MISS 1                /* no flow: passed up */
-#define STAT_STATE 2               /* the TCP state would change or SYN/FIN/RST: passed up */
+#define STAT_STATE 2               /* SYN/RST, or a state change Python makes: passed up */
 #define STAT_UNHANDLED 3           /* not parsed here (options, fragments, TTL, MTU...): passed up */
 #define STAT_NOT_IP 4              /* not IPv4/IPv6 TCP/UDP: passed up */
 #define STAT_COUNT 5

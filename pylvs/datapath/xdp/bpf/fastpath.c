@@ -69,8 +69,12 @@ int pylvs_fastpath(struct xdp_md *ctx)
 	if (!found)
 		return count(STAT_MISS, XDP_PASS);
 	struct flow_value f = *found;
-	if (p.key.protocol == PROTO_TCP && !tcp_state_kept(f.tcp_table, f.tcp_state, p.tcp_flags))
-		return count(STAT_STATE, XDP_PASS);
+	int next = f.tcp_state;
+	if (p.key.protocol == PROTO_TCP) {
+		next = tcp_next_state(f.tcp_table, f.tcp_state, p.tcp_flags);
+		if (next < 0 || (next != f.tcp_state && !(f.flags & FLOW_F_OWN_STATE)))
+			return count(STAT_STATE, XDP_PASS);
+	}
 	struct flow_stats *st = bpf_map_lookup_elem(&flow_stats, &p.key);
 	if (!st)
 		return count(STAT_MISS, XDP_PASS);
@@ -80,6 +84,8 @@ int pylvs_fastpath(struct xdp_md *ctx)
 	if (done)
 		return count(STAT_UNHANDLED, XDP_DROP);
 	/* past this point the frame is rewritten: it leaves here */
+	if (next != f.tcp_state)
+		found->tcp_state = next;  /* before the count: Python reads counts, then states */
 	__sync_fetch_and_add(&st->packets, 1);
 	__sync_fetch_and_add(&st->bytes, p.ip_len);
 	st->last_seen_ns = bpf_ktime_get_ns();

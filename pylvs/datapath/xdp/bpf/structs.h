@@ -17,11 +17,12 @@ struct flow_key {
 	__u8 daddr[16];   /* packet's destination address */
 };
 
-/* What to do with a packet of the flow (written by Python only). */
+/* What to do with a packet of the flow (written by Python; the program moves tcp_state
+ * of a FLOW_F_OWN_STATE flow). */
 struct flow_value {
 	__u8 action;          /* FLOW_DR, FLOW_NAT_IN, FLOW_NAT_OUT, FLOW_TUN */
 	__u8 tcp_table;       /* IPVS TCP state table: 0 input, 1 output, 2 input-only */
-	__u8 tcp_state;       /* the connection's IPVS TCP state as Python last set it */
+	__u8 tcp_state;       /* the connection's IPVS TCP state */
 	__u8 daf;             /* TUN: family of the outer header */
 	__u32 egress_ifindex; /* where the frame leaves (ingress: XDP_TX, else redirect) */
 	__u8 dst_mac[6];      /* next hop */
