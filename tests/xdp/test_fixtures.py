@@ -61,8 +61,19 @@ def test_runt_refused_by_the_kernel(clean: FastPathProgram) -> None:
     assert info.value.errno == errno.EINVAL
 
 
+def _with_flags(frame: bytes, flags: int) -> bytes:
+    from scapy.layers.inet import TCP
+    from scapy.layers.l2 import Ether
+
+    pkt = Ether(frame)
+    pkt[TCP].flags = flags
+    del pkt[TCP].chksum
+    return bytes(pkt)
+
+
 def test_state_changing_segments_go_to_python(clean: FastPathProgram) -> None:
-    """SYN, FIN, RST, and an ACK that moves SYN_RECV to ESTABLISHED are passed up."""
+    """SYN, FIN, RST, and an ACK that moves SYN_RECV to ESTABLISHED are passed up from a
+    flow that does not own its connection's state."""
     from pylvs.core.proto import Table, TcpState
 
     case = next(c for c in CASES if c.name == "dr-ipv4-tcp-syn")
@@ -75,14 +86,47 @@ def test_state_changing_segments_go_to_python(clean: FastPathProgram) -> None:
     before = clean.counters()["state"]
     clean.put_flow(key, base)
     assert clean.test_run(syn)[0] == schema.XDP_PASS  # SYN on an established flow
+    assert clean.test_run(_with_flags(syn, 0x11))[0] == schema.XDP_PASS  # FIN: ES -> FW
     base.tcp_state = int(TcpState.SYN_RECV)
     base.tcp_table = int(Table.INPUT)
     clean.put_flow(key, base)
     assert clean.test_run(ack)[0] == schema.XDP_PASS  # SR + ack -> ES: Python's job
-    assert clean.counters()["state"] - before == 2
+    assert clean.counters()["state"] - before == 3
     base.tcp_state = int(TcpState.ESTABLISHED)
     clean.put_flow(key, base)
     assert clean.test_run(ack)[0] == schema.XDP_TX
+    flow = clean.flow(key)
+    assert flow is not None and flow.tcp_state == int(TcpState.ESTABLISHED)
+
+
+def test_own_state_flow_moves_its_state(clean: FastPathProgram) -> None:
+    """A flow owning its connection's state forwards the ACK and FIN that move it (the
+    core's transition written back to the map, counted before the state is read), and
+    still passes SYN and RST up."""
+    from pylvs.core.proto import Table, TcpState, tcp_next_state
+
+    case = next(c for c in CASES if c.name == "dr-ipv4-tcp-syn")
+    syn = case.frame
+    ack = established(syn)
+    key = flow_key_of(ack)
+    assert key is not None
+    base = setup(case).value
+    assert base is not None
+    base.tcp_table, base.tcp_state = int(Table.INPUT_ONLY), int(TcpState.SYN_RECV)
+    base.flags |= schema.FLOW_F_OWN_STATE
+    clean.put_flow(key, base)
+    state = int(TcpState.SYN_RECV)
+    for flags, forwarded in ((0x10, True), (0x18, True), (0x02, False), (0x14, False),
+                             (0x11, True), (0x10, True), (0x11, True)):
+        verdict, _, _ = clean.test_run(_with_flags(syn, flags))
+        assert (verdict == schema.XDP_TX) == forwarded, hex(flags)
+        if forwarded:
+            state = tcp_next_state(int(Table.INPUT_ONLY), state, flags)
+        flow = clean.flow(key)
+        assert flow is not None and flow.tcp_state == state, hex(flags)
+    assert state == int(TcpState.FIN_WAIT)
+    st = clean.flow_stats(key)
+    assert st is not None and st.packets == 5
 
 
 def test_miss_passes_unchanged(clean: FastPathProgram) -> None:

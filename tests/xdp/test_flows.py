@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, FwdMethod
 from pylvs.core.ipvs import IPVS
-from pylvs.core.meta import TCP_ACK, TCP_FIN, TCP_SYN, Action, Direction, PacketMeta
+from pylvs.core.meta import TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, Action, Direction, PacketMeta
 from pylvs.core.model import DestSpec, ServiceKey, ServiceSpec
-from pylvs.core.proto import Table, TcpState
+from pylvs.core.proto import Table, TcpState, tcp_next_state
 from pylvs.core.views import conn_views
 from pylvs.datapath.xdp import schema
 from pylvs.datapath.xdp.flows import FlowCache, Hop
-from pylvs.datapath.xdp.schema import FlowKey, FlowStats, FlowValue
+from pylvs.datapath.xdp.schema import FlowCounts, FlowKey, FlowStats, FlowValue
 
 VIP = bytes([198, 18, 0, 150])
 CIP = bytes([198, 18, 0, 100])
@@ -27,23 +27,30 @@ PARSED = SimpleNamespace(vlan=-1, l3_off=14, l4_off=34, csum_not_ready=False)
 
 
 class FakeMaps:
-    """The flows and flow_stats maps as dicts keyed by the key's bytes."""
+    """The flows and flow_stats maps as dicts keyed by the key's bytes, and what the
+    program does with a segment of an installed flow (``segment``)."""
 
     def __init__(self) -> None:
         self.flows: dict[bytes, FlowValue] = {}
         self.stats: dict[bytes, FlowStats] = {}
 
-    def put_flow(self, key: FlowKey, value: FlowValue) -> None:
-        self.flows[bytes(key)] = FlowValue.from_buffer_copy(bytes(value))
-        self.stats.setdefault(bytes(key), FlowStats())
+    def put_flow(self, key: bytes, value: bytes) -> None:
+        self.flows[key] = FlowValue.from_buffer_copy(value)
+        self.stats.setdefault(key, FlowStats())
 
-    def flow_stats(self, key: FlowKey) -> FlowStats | None:
-        st = self.stats.get(bytes(key))
-        return FlowStats.from_buffer_copy(bytes(st)) if st is not None else None
+    def flow_stats(self, key: bytes) -> FlowCounts | None:
+        st = self.stats.get(key)
+        return FlowCounts(st.packets, st.bytes, st.last_seen_ns) if st is not None else None
 
-    def delete_flow(self, key: FlowKey) -> FlowStats | None:
-        self.flows.pop(bytes(key), None)
-        return self.stats.pop(bytes(key), None)
+    def flow_state(self, key: bytes) -> int | None:
+        v = self.flows.get(key)
+        return v.tcp_state if v is not None else None
+
+    def delete_flow(self, key: bytes) -> FlowCounts | None:
+        last = self.flow_stats(key)
+        self.flows.pop(key, None)
+        self.stats.pop(key, None)
+        return last
 
     def forward(self, key: FlowKey, packets: int, size: int, at: float) -> None:
         """What the program does for ``packets`` packets of ``size`` bytes."""
@@ -51,6 +58,22 @@ class FakeMaps:
         st.packets += packets
         st.bytes += packets * size
         st.last_seen_ns = int(at * 1e9)
+
+    def segment(self, meta: PacketMeta, at: float) -> bool:
+        """The program's decision on a TCP segment (bpf/fastpath.c): False when it is
+        passed up (no flow, SYN/RST, a state change of a flow that does not own it)."""
+        kb = bytes(schema.flow_key(meta.af, meta.protocol, meta.saddr, meta.sport,
+                                   meta.daddr, meta.dport))
+        v = self.flows.get(kb)
+        if v is None or meta.tcp_flags & (TCP_SYN | TCP_RST) or \
+                not meta.tcp_flags & (TCP_FIN | TCP_ACK):
+            return False
+        new = tcp_next_state(v.tcp_table, v.tcp_state, meta.tcp_flags)
+        if new != v.tcp_state and not v.flags & schema.FLOW_F_OWN_STATE:
+            return False
+        v.tcp_state = new
+        self.forward(FlowKey.from_buffer_copy(kb), 1, meta.length, at)
+        return True
 
 
 def hop_of(af: int, addr: bytes) -> Hop:
@@ -85,18 +108,104 @@ def test_dr_flow_installed_with_state_and_hop() -> None:
     t, _ = table(FwdMethod.DROUTE)
     maps = FakeMaps()
     cache = FlowCache(t, maps)
-    run(t, cache, client(40000, TCP_SYN), 100.0)
-    assert maps.flows == {} and cache.stats.by_reason == {"tcp-state": 1}  # SYN_RECV
-    run(t, cache, client(40000, TCP_ACK), 100.1)  # SYN_RECV -> ESTABLISHED: installed
+    run(t, cache, client(40000, TCP_SYN), 100.0)  # SYN_RECV: installed, owning the state
     v = maps.flows[key_in(40000)]
-    assert (v.action, v.tcp_table, v.tcp_state) == (schema.FLOW_DR, int(Table.INPUT_ONLY),
-                                                    int(TcpState.ESTABLISHED))
+    assert (v.action, v.tcp_table, v.tcp_state, v.flags) == \
+        (schema.FLOW_DR, int(Table.INPUT_ONLY), int(TcpState.SYN_RECV),
+         schema.FLOW_F_OWN_STATE)
     assert (bytes(v.dst_mac), bytes(v.src_mac), v.egress_ifindex, v.mtu) == \
         (RS_MAC, OUR_MAC, 3, 1500)
+    run(t, cache, client(40000, TCP_ACK), 100.1)  # the slow path moved it: re-installed
+    assert maps.flows[key_in(40000)].tcp_state == int(TcpState.ESTABLISHED)
     run(t, cache, client(40000, TCP_ACK), 100.2)  # nothing changed: no map write
-    assert (cache.stats.installed, cache.stats.updated) == (1, 0)
+    assert (cache.stats.installed, cache.stats.updated) == (1, 1)
     run(t, cache, client(40000, TCP_FIN | TCP_ACK), 100.3)  # ES -> FIN_WAIT: removed
-    assert maps.flows == {} and cache.stats.removed == 1
+    assert maps.flows == {} and cache.stats.removed == 1 and cache.owned == 0
+
+
+def test_nat_flows_leave_state_changes_to_core() -> None:
+    t, _ = table(FwdMethod.MASQ, rs=NRS1)
+    maps = FakeMaps()
+    cache = FlowCache(t, maps)
+    run(t, cache, client(40020, TCP_SYN), 1.0)  # both directions pass here: not owned
+    assert maps.flows == {} and cache.stats.by_reason == {"tcp-state": 1}
+    run(t, cache, client(40020, TCP_ACK), 1.1)
+    v = maps.flows[key_in(40020)]
+    assert (v.tcp_state, v.flags & schema.FLOW_F_OWN_STATE) == (int(TcpState.ESTABLISHED), 0)
+    assert not maps.segment(client(40020, TCP_FIN | TCP_ACK), 1.2)  # passed up
+
+
+CLOSE_PER_REQUEST = [TCP_SYN, TCP_ACK, TCP_ACK, TCP_FIN | TCP_ACK, TCP_ACK]
+
+
+def _twin_runs(method: int, segments: list[list[int]], sport: int = 40030,
+               gap: float = 0.01) -> tuple[IPVS, IPVS, FlowCache, FakeMaps, float]:
+    """The same client segments through core alone and through program + cache (each
+    either forwarded by the fake program or handled by core after a pull, as the
+    datapath does); both tables, the cache and the maps, and the time of the last."""
+    alone, _ = table(method)
+    both, _ = table(method)
+    maps = FakeMaps()
+    cache = FlowCache(both, maps)
+    now = 10.0
+    for conn_segments in segments:
+        for flags in conn_segments:
+            now += gap
+            meta = client(sport, flags)
+            alone.process(client(sport, flags), now, lambda: 7)
+            if not maps.segment(meta, now):
+                cache.pull(meta)
+                run(both, cache, meta, now)
+    return alone, both, cache, maps, now
+
+
+def _listing(t: IPVS, now: float) -> tuple[object, ...]:
+    svc = next(iter(t.services.values()))
+    st = svc.stats.counters()
+    return (sorted((v.state, round(v.expires, 6), v.daddr) for v in conn_views(t, now)),
+            [(d.activeconns, d.inactconns) for d in svc.dests],
+            (st.conns, st.inpkts, st.inbytes))
+
+
+def test_program_moved_states_list_as_core_alone() -> None:
+    """SYN through core, the rest of a closing connection in the program: after a sync
+    the entries, states, expiry, active/inactive counts and stats are core's own."""
+    for method in (FwdMethod.DROUTE, FwdMethod.TUNNEL):
+        alone, both, cache, maps, now = _twin_runs(method, [CLOSE_PER_REQUEST[:3]])
+        cache.sync()
+        assert _listing(both, now) == _listing(alone, now)
+        assert [c.state for c in both.conns.entries()] == [int(TcpState.ESTABLISHED)]
+        assert maps.stats[key_in(40030)].packets == 2  # the ACKs went through the program
+        assert (cache.owned, len(maps.flows)) == (1, 1)
+        alone, both, cache, maps, now = _twin_runs(method, [CLOSE_PER_REQUEST])
+        cache.sync()  # FIN_WAIT now: folded, and the flow leaves the map
+        assert _listing(both, now) == _listing(alone, now)
+        assert [c.state for c in both.conns.entries()] == [int(TcpState.FIN_WAIT)]
+        assert maps.flows == {} and cache.flows == {} and cache.owned == 0
+        assert cache.stats.states_folded == 1  # SR -> FW in one fold (ES went unseen)
+        for t in (both, alone):
+            t.expire(now + 119)
+            assert len(t.conns) == 1
+            t.expire(now + 121)  # FIN_WAIT's 120 s from the last segment, in both
+            assert len(t.conns) == 0
+
+
+def test_reused_connection_starts_from_the_programs_state() -> None:
+    """A new SYN on the same client port finds the entry the program closed (FIN_WAIT,
+    not yet synced): core re-runs it from FIN_WAIT, as without the program."""
+    alone, both, cache, maps, now = _twin_runs(FwdMethod.DROUTE, [CLOSE_PER_REQUEST] * 3)
+    assert cache.stats.states_folded >= 2  # pulled before each reusing SYN
+    cache.sync()
+    assert _listing(both, now) == _listing(alone, now)
+    assert cache.stats.folded_packets == 3 * 4  # only the SYNs went through core
+    assert maps.flows == {}  # closing: removed at the sync
+
+
+def test_rst_and_a_listing_mid_way_agree_with_core() -> None:
+    alone, both, cache, _, now = _twin_runs(FwdMethod.DROUTE,
+                                            [[TCP_SYN, TCP_ACK, TCP_ACK, TCP_RST, TCP_ACK]])
+    cache.sync()
+    assert _listing(both, now) == _listing(alone, now)
 
 
 def test_fast_packets_fold_into_stats_and_timer() -> None:

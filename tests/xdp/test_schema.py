@@ -58,3 +58,26 @@ def test_generated_tcp_table_is_the_cores() -> None:
     rows = re.findall(r"\{([\d, ]+)\}", text)
     assert [tuple(int(x) for x in r.split(",")) for r in rows] == \
         [row for table in TCP_TABLES for row in table]
+
+
+def test_flow_constants_are_the_programs() -> None:
+    text = (BPF_DIR / "constants.h").read_text()
+    defined = {m[0]: int(m[1], 0) for m in re.findall(r"#define (FLOW_\w+) (0x[0-9a-fA-F]+|\d+)",
+                                                       text)}
+    mine = {n: getattr(schema, n) for n in dir(schema) if n.startswith("FLOW_")}
+    assert defined == mine
+
+
+def test_packed_bytes_are_the_structures() -> None:
+    """key_bytes / value_bytes (the per-packet path) equal the ctypes structures."""
+    v6 = bytes(range(16))
+    assert schema.key_bytes(10, 6, v6, 40000, v6[::-1], 80) == \
+        bytes(schema.flow_key(10, 6, v6, 40000, v6[::-1], 80))
+    fields = dict(tcp_table=2, tcp_state=3, daf=10, new_addr=v6, new_port=8080, mtu=70000,
+                  tun_saddr=v6[::-1], flags=schema.FLOW_F_OWN_STATE | schema.FLOW_F_OUT)
+    packed = schema.value_bytes(4, 9, b"abcdef", b"ghijkl", **fields)
+    assert packed == bytes(schema.flow_value(4, 9, b"abcdef", b"ghijkl", **fields))
+    assert packed[schema.VALUE_STATE_OFFSET] == 3
+    assert (schema.KEY_FORMAT.size, schema.VALUE_FORMAT.size, schema.STATS_FORMAT.size) == \
+        (ctypes.sizeof(schema.FlowKey), ctypes.sizeof(schema.FlowValue),
+         ctypes.sizeof(schema.FlowStats))

@@ -3,8 +3,9 @@
 The program is attached to every interface; what it does not forward (new
 connections, state changes, anything it does not parse) reaches the Python datapath
 exactly as without it. After Python forwards a packet of a connection the flow is
-installed; every ``SYNC_PERIOD`` seconds, and at once after a rule change, the
-per-flow counters are folded into the IPVS stats and stale flows removed.
+installed; every ``SYNC_PERIOD`` seconds, before every listing and at once after a
+rule change, the per-flow counters (and the TCP states the program moved) are folded
+into the IPVS table and stale flows removed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pylvs.core.constants import IPPROTO_TCP
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta, Verdict
 from pylvs.datapath.python import PythonDatapath
@@ -27,7 +29,7 @@ REVALIDATE_EVERY = 4  # syncs between checks of the flows' next hops
 
 
 class _InstallingForwarder:
-    """The Python datapath's Forwarder, offering every carried-out verdict to the cache."""
+    """The Python datapath's Forwarder, offering every verdict it carries out to the cache."""
 
     def __init__(self, inner: Any, owner: XdpDatapath) -> None:
         self._inner = inner
@@ -38,10 +40,36 @@ class _InstallingForwarder:
 
     def apply(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Any,
               in_ifindex: int, now: float) -> None:
-        """Forward as the Python datapath does, then install the connection's flow."""
-        self._inner.apply(verdict, meta, frame, p, in_ifindex, now)
+        """Install the connection's flow, then forward as the Python datapath does: on
+        veth the receiver answers within the send, and the answer's answer (the ACK
+        after a SYN) must find the flow."""
         if verdict.conn is not None:
             self._owner.offer(verdict, meta, p, now)
+        self._inner.apply(verdict, meta, frame, p, in_ifindex, now)
+
+
+class _PullingTable:
+    """The IPVS table as the Python datapath's frame handler sees it: before core runs a
+    TCP packet of a connection whose flow owns its state, the program's state is pulled
+    in (``FlowCache.pull``); everything else is the table itself."""
+
+    def __init__(self, inner: IPVS, owner: XdpDatapath) -> None:
+        self._inner = inner
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def process(self, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
+        """``IPVS.process`` on the state the kernel would have."""
+        cache = self._owner.cache
+        if cache is not None and cache.owned and meta.protocol == IPPROTO_TCP \
+                and not meta.related:
+            try:
+                cache.pull(meta)
+            except OSError as exc:
+                self._owner.log.debug("xdp: flow state not read: %s", exc)
+        return self._inner.process(meta, now, rand32)
 
 
 class XdpDatapath:
@@ -80,6 +108,7 @@ class XdpDatapath:
             handler = self.python.handler
             assert handler is not None
             handler.forwarder = _InstallingForwarder(handler.forwarder, self)  # type: ignore[assignment]
+            handler.ipvs = _PullingTable(handler.ipvs, self)  # type: ignore[assignment]
             try:
                 for rx in self.python.rx:
                     self._attach(rx.ifindex, rx.name)

@@ -2,10 +2,15 @@
 connection, folds the program's per-flow counters into the IPVS stats, and removes
 flows whose connection is gone or whose destination no longer takes traffic.
 
-Python stays the source of truth: the program only forwards segments that keep the
-TCP state (see ``bpf/tcp_state.h``), so every state change, timeout and count is
-made by core; the program's packets reach core through :meth:`IPVS.account` with
-the time the program last saw the flow (both clocks are CLOCK_MONOTONIC).
+Python stays the source of truth. The program forwards segments that keep the TCP
+state (see ``bpf/tcp_state.h``); of a connection whose only flow is the one through
+the director (DR, TUN: ``FLOW_F_OWN_STATE``) it also carries the FIN and ACK
+transitions, installed from the SYN on. Those states are folded into core with the
+counters (:meth:`FlowCache.sync`, before every listing) and before core runs any
+other packet of the connection (:meth:`FlowCache.pull`), so core always decides on
+the state the kernel would have; SYN and RST always reach core. The program's
+packets reach core through :meth:`IPVS.account` with the time the program last saw
+the flow (both clocks are CLOCK_MONOTONIC).
 """
 
 from __future__ import annotations
@@ -14,26 +19,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pylvs.core.conn import F_HASHED, F_NOOUTPUT, Conn
+from pylvs.core.conn import CTPL_ASSURED, F_HASHED, F_NOOUTPUT, F_TEMPLATE, Conn, set_active
 from pylvs.core.constants import AF_INET, DEST_F_AVAILABLE, IPPROTO_TCP, IPPROTO_UDP, FwdMethod
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import Action, Direction, PacketMeta, Verdict
-from pylvs.core.proto import Table, TcpState
+from pylvs.core.proto import TCP_ACTIVE, Table, TcpState, tcp_timeout
 from pylvs.datapath.xdp import schema
-from pylvs.datapath.xdp.schema import FlowKey, FlowStats, FlowValue
+from pylvs.datapath.xdp.schema import FlowCounts, key_bytes, value_bytes
 
 ETH_HLEN = 14
 TUN_IPIP = 0  # the only tunnel type (and no tunnel flags) the program encapsulates
 NS = 1e9
-_ESTABLISHED = int(TcpState.ESTABLISHED)  # the only TCP state flows are installed in
+_ESTABLISHED = int(TcpState.ESTABLISHED)
+_SYN_RECV = int(TcpState.SYN_RECV)
+_STATE_AT = schema.VALUE_STATE_OFFSET
+_INPUT, _OUTPUT, _INPUT_ONLY = int(Table.INPUT), int(Table.OUTPUT), int(Table.INPUT_ONLY)
+_OWN_ACTIONS = (schema.FLOW_DR, schema.FLOW_TUN)  # the director sees one direction only
 
 
 class FlowMaps(Protocol):
-    """What the manager needs of the loaded program (FastPathProgram)."""
+    """What the manager needs of the loaded program (FastPathProgram); keys and values
+    as the bytes of schema.FlowKey / schema.FlowValue."""
 
-    def put_flow(self, key: FlowKey, value: FlowValue) -> None: ...
-    def flow_stats(self, key: FlowKey) -> FlowStats | None: ...
-    def delete_flow(self, key: FlowKey) -> FlowStats | None: ...
+    def put_flow(self, key: bytes, value: bytes) -> None: ...
+    def flow_stats(self, key: bytes) -> FlowCounts | None: ...
+    def flow_state(self, key: bytes) -> int | None: ...
+    def delete_flow(self, key: bytes) -> FlowCounts | None: ...
 
 
 @dataclass(slots=True)
@@ -50,12 +61,12 @@ class Hop:
 @dataclass(slots=True)
 class _Flow:
     conn: Conn
-    key: FlowKey
-    value: bytes  # the installed FlowValue's bytes (skip identical re-installs)
+    value: bytes  # the FlowValue's bytes as last installed or read back
     outgoing: bool
-    state: int  # the TCP state the flow was installed with
+    state: int  # the TCP state core and the map agree on
     to: tuple[int, bytes]  # (family, address) of the next hop it was installed for
     hop: Hop  # the next hop it was installed with
+    own: bool  # the program moves the TCP state (FLOW_F_OWN_STATE)
     packets: int = 0  # counters already folded into the stats
     bytes: int = 0
 
@@ -68,6 +79,7 @@ class FlowCounters:
     updated: int = 0
     removed: int = 0
     folded_packets: int = 0
+    states_folded: int = 0  # TCP state changes the program made, carried into core
     by_reason: dict[str, int] = field(default_factory=dict)
 
 
@@ -86,13 +98,26 @@ def _fwd_action(verdict: Verdict) -> int:
 
 def _tcp_table(conn: Conn, outgoing: bool) -> int:
     if outgoing:
-        return int(Table.OUTPUT)
-    return int(Table.INPUT_ONLY) if conn.flags & F_NOOUTPUT else int(Table.INPUT)
+        return _OUTPUT
+    return _INPUT_ONLY if conn.flags & F_NOOUTPUT else _INPUT
 
 
 def _dest_takes_traffic(conn: Conn) -> bool:
     dest = conn.dest
     return dest is not None and bool(dest.flags & DEST_F_AVAILABLE) and dest.weight > 0
+
+
+def _no_unassured_template(conn: Conn) -> bool:
+    """Whether no template waits for this connection to reach ESTABLISHED (core assures
+    it then; a fold sees only the latest state, so such a connection keeps that step)."""
+    ctl = conn.control
+    return ctl is None or not ctl.flags & F_TEMPLATE or bool(ctl.state & CTPL_ASSURED)
+
+
+def _live(state: int, own: bool) -> bool:
+    """Whether a TCP flow in ``state`` stays in the map: ESTABLISHED, and an own-state
+    flow also while SYN_RECV; closing connections carry a handful of packets."""
+    return state == _ESTABLISHED or (own and state == _SYN_RECV)
 
 
 class FlowCache:
@@ -102,6 +127,7 @@ class FlowCache:
         self.ipvs = ipvs
         self.maps = maps
         self.flows: dict[bytes, _Flow] = {}
+        self.owned = 0  # flows whose state the program moves
         self.stats = FlowCounters()
 
     def _skip(self, reason: str) -> None:
@@ -115,7 +141,8 @@ class FlowCache:
         conn = verdict.conn
         if not isinstance(conn, Conn) or meta.related:
             return
-        if meta.protocol not in (IPPROTO_TCP, IPPROTO_UDP):
+        protocol = meta.protocol
+        if protocol != IPPROTO_TCP and protocol != IPPROTO_UDP:
             return
         action = _fwd_action(verdict) if verdict.action in (Action.FORWARD,
                                                              Action.NAT_OUT) else 0
@@ -131,17 +158,16 @@ class FlowCache:
         if not conn.flags & F_HASHED or not _dest_takes_traffic(conn):
             self._skip("dest")
             return
-        key = schema.flow_key(meta.af, meta.protocol, meta.saddr, meta.sport, meta.daddr,
-                              meta.dport)
-        kb = bytes(key)
-        if meta.protocol == IPPROTO_TCP and conn.state != _ESTABLISHED:
-            # the other states carry a handful of packets: keep the map to live connections
+        kb = key_bytes(meta.af, protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
+        outgoing = meta.direction == Direction.OUT
+        own = (protocol == IPPROTO_TCP and action in _OWN_ACTIONS and not outgoing
+               and bool(conn.flags & F_NOOUTPUT) and _no_unassured_template(conn))
+        if protocol == IPPROTO_TCP and not _live(conn.state, own):
             closing = self.flows.get(kb)
             if closing is not None:
-                self._remove(kb, closing)
+                self._remove(kb, closing, adopt=False)
             self._skip("tcp-state")
             return
-        outgoing = meta.direction == Direction.OUT
         if action == schema.FLOW_NAT_OUT:
             af, to = meta.af, meta.daddr
         else:
@@ -153,7 +179,7 @@ class FlowCache:
         if action == schema.FLOW_TUN and not hop.src:
             self._skip("no-tunnel-source")
             return
-        value = schema.flow_value(
+        vb = value_bytes(
             action, hop.ifindex, hop.dst_mac, hop.src_mac,
             tcp_table=_tcp_table(conn, outgoing), tcp_state=conn.state,
             daf=af if action == schema.FLOW_TUN else meta.af,
@@ -163,31 +189,79 @@ class FlowCache:
                       verdict.dport if action == schema.FLOW_NAT_IN else 0),
             mtu=hop.mtu, tun_saddr=hop.src if action == schema.FLOW_TUN else b"",
             flags=(schema.FLOW_F_OUT if outgoing else 0)
-            | (schema.FLOW_F_PMTU_DISC if action == schema.FLOW_TUN else 0))
-        vb = bytes(value)
+            | (schema.FLOW_F_PMTU_DISC if action == schema.FLOW_TUN else 0)
+            | (schema.FLOW_F_OWN_STATE if own else 0))
         have = self.flows.get(kb)
         if have is not None and have.conn is conn and have.value == vb:
             return
         if have is not None and have.conn is not conn:
             self._remove(kb, have)
             have = None
-        self.maps.put_flow(key, value)
+        self.maps.put_flow(kb, vb)
         if have is None:
-            self.flows[kb] = _Flow(conn, key, vb, outgoing, conn.state, (af, to), hop)
+            self.flows[kb] = _Flow(conn, vb, outgoing, conn.state, (af, to), hop, own)
+            self.owned += own
             self.stats.installed += 1
         else:
-            have.value, have.state, have.hop = vb, conn.state, hop
+            self.owned += own - have.own
+            have.value, have.state, have.hop, have.own = vb, conn.state, hop, own
             self.stats.updated += 1
 
-    def _remove(self, kb: bytes, flow: _Flow) -> None:
-        last = self.maps.delete_flow(flow.key)
-        self.flows.pop(kb, None)
+    def pull(self, meta: PacketMeta) -> None:
+        """Core is about to run a TCP packet the program passed up: first carry in the
+        state (and counters) the program gave the connection, if its flow owns them."""
+        kb = key_bytes(meta.af, meta.protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
+        flow = self.flows.get(kb)
+        if flow is None or not flow.own or not flow.conn.flags & F_HASHED:
+            return
+        st = self.maps.flow_stats(kb)
+        if st is not None and st.packets != flow.packets:
+            self._fold_own(kb, flow, st)
+
+    def _fold_own(self, kb: bytes, flow: _Flow, st: FlowCounts) -> None:
+        """Counters and TCP state of an own-state flow into its connection."""
+        state = self.maps.flow_state(kb)
+        if state is not None and state != flow.state:
+            self._adopt(flow, state)
+        ip, ib, op, ob, seen = self._delta(flow, st)
+        self._fold({id(flow.conn): (flow.conn, ip, ib, op, ob, seen)})
+
+    def _adopt(self, flow: _Flow, state: int) -> None:
+        """The program moved the connection to ``state``: what core's state machine does
+        on such a change (active/inactive counts, template assured, the state's timeout)."""
+        conn = flow.conn
+        if state != conn.state:
+            set_active(conn, TCP_ACTIVE[state])
+            if state == _ESTABLISHED:
+                ctl = conn.control
+                if ctl is not None and ctl.flags & F_TEMPLATE:
+                    ctl.state |= CTPL_ASSURED
+            conn.state = state
+            t = self.ipvs.timeouts
+            conn.timeout = tcp_timeout(state, t.tcp, t.tcpfin)
+            self.stats.states_folded += 1
+        flow.state = state
+        v = flow.value
+        flow.value = v[:_STATE_AT] + bytes((state,)) + v[_STATE_AT + 1:]
+
+    def _remove(self, kb: bytes, flow: _Flow, adopt: bool = True) -> None:
+        """Delete the flow, folding its last counters; of an own-state flow first the
+        state the program gave it, unless core has just decided the state (``adopt``
+        False)."""
+        conn = flow.conn
+        if adopt and flow.own and conn.flags & F_HASHED:
+            st = self.maps.flow_stats(kb)
+            if st is not None and st.packets != flow.packets:
+                self._fold_own(kb, flow, st)
+        last = self.maps.delete_flow(kb)
+        if self.flows.pop(kb, None) is not None:
+            self.owned -= flow.own
         self.stats.removed += 1
-        if last is not None and flow.conn.flags & F_HASHED:
-            self._fold({id(flow.conn): (flow.conn, *self._delta(flow, last))})
+        if last is not None and conn.flags & F_HASHED:
+            self._fold({id(conn): (conn, *self._delta(flow, last))})
 
     @staticmethod
-    def _delta(flow: _Flow, st: FlowStats) -> tuple[int, int, int, int, float]:
+    def _delta(flow: _Flow, st: FlowCounts) -> tuple[int, int, int, int, float]:
         dp, db = st.packets - flow.packets, st.bytes - flow.bytes
         flow.packets, flow.bytes = st.packets, st.bytes
         if flow.outgoing:
@@ -201,21 +275,30 @@ class FlowCache:
                 self.stats.folded_packets += ip + op
 
     def sync(self) -> None:
-        """Fold new per-flow counters into the stats (re-arming timers at the time each
-        flow was last seen); remove flows of gone connections or of destinations that
-        take no traffic (their packets go back to Python)."""
+        """Fold new per-flow counters (and the TCP states the program moved) into core,
+        re-arming timers at the time each flow was last seen; remove flows of gone
+        connections, of destinations that take no traffic, and of connections no longer
+        live (their packets go back to Python)."""
         per_conn: dict[int, tuple[Conn, int, int, int, int, float]] = {}
         for kb, flow in list(self.flows.items()):
             conn = flow.conn
-            if (not conn.flags & F_HASHED or not _dest_takes_traffic(conn)
-                    or conn.state != flow.state):
-                self._remove(kb, flow)  # the slow path decides (and re-installs) again
+            if not conn.flags & F_HASHED or conn.state != flow.state:
+                self._remove(kb, flow, adopt=False)  # core decides (and re-installs) again
                 continue
-            st = self.maps.flow_stats(flow.key)
+            if not _dest_takes_traffic(conn):
+                self._remove(kb, flow)
+                continue
+            st = self.maps.flow_stats(kb)
             if st is None:
                 self.flows.pop(kb, None)
+                self.owned -= flow.own
                 continue
             if st.packets == flow.packets:
+                continue
+            if flow.own:
+                self._fold_own(kb, flow, st)
+                if not _live(flow.state, True):
+                    self._remove(kb, flow, adopt=False)
                 continue
             ip, ib, op, ob, seen = self._delta(flow, st)
             prev = per_conn.get(id(conn))
@@ -237,4 +320,3 @@ class FlowCache:
         self.sync()
         for kb, flow in list(self.flows.items()):
             self._remove(kb, flow)
-

@@ -11,13 +11,27 @@ from pathlib import Path
 
 from pylvs.datapath.xdp import libbpf
 from pylvs.datapath.xdp.build import build
-from pylvs.datapath.xdp.schema import STAT_NAMES, FlowKey, FlowStats, FlowValue
+from pylvs.datapath.xdp.schema import (
+    STAT_NAMES,
+    STATS_FORMAT,
+    VALUE_STATE_OFFSET,
+    FlowCounts,
+    FlowKey,
+    FlowStats,
+    FlowValue,
+)
 
 PROGRAM_NAME = b"pylvs_fastpath"
 MAP_NAMES = ("flows", "flow_stats", "stat_counters")
 BPFFS_MAGIC = 0xCAFE4A11
 PIN_ROOT = Path("/sys/fs/bpf/pylvs")
 MAX_FRAME = 9216  # bytes of output room for a test run
+ZERO_STATS = bytes(ctypes.sizeof(FlowStats))
+
+
+def _raw(x: ctypes.Structure | bytes) -> bytes:
+    """A map key or value as the bytes libbpf reads."""
+    return x if isinstance(x, bytes) else bytes(x)
 
 
 def _is_bpffs(path: Path) -> bool:
@@ -57,6 +71,9 @@ class FastPathProgram:
         self.map_fds = {n: libbpf.check(lib.bpf_object__find_map_fd_by_name(obj, n.encode()),
                                         f"finding map {n}") for n in MAP_NAMES}
         self.ncpus = max(1, lib.libbpf_num_possible_cpus())
+        self._flows_fd, self._stats_fd = self.map_fds["flows"], self.map_fds["flow_stats"]
+        self._stats_buf = ctypes.create_string_buffer(ctypes.sizeof(FlowStats))
+        self._value_buf = ctypes.create_string_buffer(ctypes.sizeof(FlowValue))
         self.attached: dict[int, int] = {}  # ifindex -> its bpf_link (address)
         self.pinned: Path | None = None
 
@@ -118,40 +135,46 @@ class FastPathProgram:
 
     # -- maps ------------------------------------------------------------------
 
-    def put_flow(self, key: FlowKey, value: FlowValue) -> None:
+    def put_flow(self, key: FlowKey | bytes, value: FlowValue | bytes) -> None:
         """Install or replace a flow; its counters start at zero if it had none."""
         lib = libbpf.lib()
-        libbpf.check(lib.bpf_map_update_elem(self.map_fds["flows"], ctypes.byref(key),
-                                             ctypes.byref(value), libbpf.BPF_ANY),
+        k = _raw(key)
+        libbpf.check(lib.bpf_map_update_elem(self._flows_fd, k, _raw(value), libbpf.BPF_ANY),
                      "installing a flow")
-        zero = FlowStats()
-        ret = lib.bpf_map_update_elem(self.map_fds["flow_stats"], ctypes.byref(key),
-                                      ctypes.byref(zero), libbpf.BPF_NOEXIST)
+        ret = lib.bpf_map_update_elem(self._stats_fd, k, ZERO_STATS, libbpf.BPF_NOEXIST)
         if ret < 0 and ctypes.get_errno() != errno.EEXIST and -ret != errno.EEXIST:
-            lib.bpf_map_delete_elem(self.map_fds["flows"], ctypes.byref(key))
+            lib.bpf_map_delete_elem(self._flows_fd, k)
             libbpf.check(ret, "creating a flow's counters")
 
-    def flow_stats(self, key: FlowKey) -> FlowStats | None:
+    def flow_stats(self, key: FlowKey | bytes) -> FlowCounts | None:
         """The flow's counters, None when it has none."""
-        st = FlowStats()
-        ret = libbpf.lib().bpf_map_lookup_elem(self.map_fds["flow_stats"], ctypes.byref(key),
-                                               ctypes.byref(st))
-        return st if ret == 0 else None
+        buf = self._stats_buf
+        if libbpf.lib().bpf_map_lookup_elem(self._stats_fd, _raw(key), buf) != 0:
+            return None
+        return FlowCounts._make(STATS_FORMAT.unpack(buf.raw))
 
-    def flow(self, key: FlowKey) -> FlowValue | None:
+    def flow_state(self, key: FlowKey | bytes) -> int | None:
+        """The TCP state in the installed flow value, None when absent."""
+        buf = self._value_buf
+        if libbpf.lib().bpf_map_lookup_elem(self._flows_fd, _raw(key), buf) != 0:
+            return None
+        return buf.raw[VALUE_STATE_OFFSET]
+
+    def flow(self, key: FlowKey | bytes) -> FlowValue | None:
         """The installed flow value, None when absent."""
         v = FlowValue()
-        ret = libbpf.lib().bpf_map_lookup_elem(self.map_fds["flows"], ctypes.byref(key),
-                                               ctypes.byref(v))
+        ret = libbpf.lib().bpf_map_lookup_elem(self._flows_fd, _raw(key), ctypes.byref(v))
         return v if ret == 0 else None
 
-    def delete_flow(self, key: FlowKey) -> FlowStats | None:
+    def delete_flow(self, key: FlowKey | bytes) -> FlowCounts | None:
         """Remove a flow; its last counters (None when it had none)."""
         lib = libbpf.lib()
-        lib.bpf_map_delete_elem(self.map_fds["flows"], ctypes.byref(key))
-        st = self.flow_stats(key)
-        lib.bpf_map_delete_elem(self.map_fds["flow_stats"], ctypes.byref(key))
-        return st
+        k = _raw(key)
+        lib.bpf_map_delete_elem(self._flows_fd, k)
+        buf = self._stats_buf
+        if lib.bpf_map_lookup_and_delete_elem(self._stats_fd, k, buf) != 0:
+            return None
+        return FlowCounts._make(STATS_FORMAT.unpack(buf.raw))
 
     def flow_keys(self) -> Iterator[FlowKey]:
         """Every key of the flow map (a snapshot)."""

@@ -7,6 +7,8 @@ size and offset against these, so the two cannot drift apart.
 from __future__ import annotations
 
 import ctypes
+import struct
+from typing import NamedTuple
 
 # flow_value.action
 FLOW_DR = 1
@@ -16,6 +18,7 @@ FLOW_TUN = 4
 # flow_value.flags
 FLOW_F_OUT = 0x1
 FLOW_F_PMTU_DISC = 0x2
+FLOW_F_OWN_STATE = 0x4  # TCP: the connection's only flow; the program moves its state
 # stat_counters indexes
 STAT_NAMES = ("forwarded", "miss", "state", "unhandled", "not_ip")
 
@@ -65,6 +68,37 @@ class FlowStats(ctypes.Structure):
         ("bytes", ctypes.c_uint64),
         ("last_seen_ns", ctypes.c_uint64),
     ]
+
+
+# The same layouts as struct formats, for packing without a ctypes object per packet.
+KEY_FORMAT = struct.Struct("!BB2xHH16s16s")  # family, protocol, sport, dport, saddr, daddr
+VALUE_FORMAT = struct.Struct("=BBBBI6s6s2sH16s16sII")
+STATS_FORMAT = struct.Struct("=QQQ")
+VALUE_STATE_OFFSET = 2  # byte offset of flow_value.tcp_state
+
+
+class FlowCounts(NamedTuple):
+    """A flow's counters as read from the flow_stats map."""
+
+    packets: int
+    bytes: int
+    last_seen_ns: int
+
+
+def key_bytes(af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes,
+              dport: int) -> bytes:
+    """The flow key of ``saddr:sport -> daddr:dport`` as the map holds it."""
+    return KEY_FORMAT.pack(af, protocol, sport, dport, saddr, daddr)
+
+
+def value_bytes(action: int, egress_ifindex: int, dst_mac: bytes, src_mac: bytes, *,
+                tcp_table: int = 0, tcp_state: int = 0, daf: int = 0, new_addr: bytes = b"",
+                new_port: int = 0, mtu: int = 0, tun_saddr: bytes = b"",
+                flags: int = 0) -> bytes:
+    """A flow map value as bytes (the fields of :func:`flow_value`)."""
+    return VALUE_FORMAT.pack(action, tcp_table, tcp_state, daf, egress_ifindex, dst_mac,
+                             src_mac, new_port.to_bytes(2, "big"), min(mtu, 0xFFFF), new_addr,
+                             tun_saddr, flags, 0)
 
 
 def _addr16(addr: bytes) -> bytes:
