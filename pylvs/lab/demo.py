@@ -4,8 +4,9 @@ Builds the lab, applies the seed's rules with ``pylvs-ipvsadm`` (with the lab's 
 method: DR ``-g``, TUN ``-i``, NAT ``-m`` with port mapping to 8080), sends HTTP requests
 from the client, shows persistence and round robin, checks that in DR and TUN the director
 only ever sees the inbound half (OutPkts 0) while the client gets every reply, and that in
-NAT the replies come back through it, prints the seed's listings, and removes the lab. Any
-step that does not do what it should stops the demo with an error.
+NAT the replies come back through it, prints the seed's listings and the daemon's datapath
+counters (which path carried the packets), and removes the lab. Any step that does not do
+what it should stops the demo with an error.
 """
 
 from __future__ import annotations
@@ -208,3 +209,5 @@ def _steps(demo: Demo, daemon_datapath: str, daemon_note: str, progress: Say) ->
         )
     for args in (["-Ln", "--persistent-conn"], ["-Lnc"], ["-Ln", "--timeout"]):
         demo.say(demo.ipvsadm(*args).rstrip())
+    demo.say("director# pylvs director status")  # which datapath carried the packets
+    demo.say(demo.on("director", "pylvs", "director", "status").rstrip())

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from pylvs.control.client import Client
 from pylvs.lab.lab import Lab
 
 VENV_BIN = Path(sys.executable).parent
+DATAPATHS = ("python", "xdp")  # every lab test that forwards through the director runs on each
 
 
 def unique_prefix() -> str:
@@ -85,3 +90,44 @@ def on_director(lab: Lab, *command: str, stdin: str | None = None) -> str:
                           timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def datapath_counters(lab: Lab, datapath: str) -> dict[str, int]:
+    """The director daemon's datapath counters (``xdp.*`` ones only when XDP runs), after
+    checking that the daemon runs ``datapath``."""
+    with Client(str(lab.socket)) as client:
+        status = client.status()
+    assert status["datapath"] == datapath, status
+    return {k: int(v) for k, v in (status.get("datapath_counters") or {}).items()}
+
+
+def assert_carried(datapath: str, before: dict[str, int], after: dict[str, int]) -> None:
+    """Between two snapshots of the datapath counters, ``datapath`` carried packets.
+
+    XDP: the program itself forwarded packets (``xdp.forwarded`` grew), so a silent fall
+    back to Python cannot pass; Python: its sockets received them and no program is there.
+    """
+    if datapath == "xdp":
+        assert "xdp.forwarded" in after, f"no XDP program runs: {after}"
+        assert after["xdp.forwarded"] > before.get("xdp.forwarded", 0), (
+            f"XDP forwarded nothing: {after}")
+    else:
+        assert not any(name.startswith("xdp.") for name in after), after
+        assert after["rx"] > before.get("rx", 0), after
+
+
+@contextmanager
+def carried_by(lab: Lab, datapath: str) -> Iterator[None]:
+    """Check that the traffic of the ``with`` block went through ``datapath``."""
+    before = datapath_counters(lab, datapath)
+    yield
+    assert_carried(datapath, before, datapath_counters(lab, datapath))
+
+
+def assert_demo_carried_by(text: str, datapath: str) -> None:
+    """The demo's output ends with ``pylvs director status``: ``datapath`` carried it."""
+    _, found, status = text.partition("director# pylvs director status")
+    assert found, text
+    assert f"datapath: {datapath} on eth" in status, status
+    counters = {name: int(n) for name, n in re.findall(r"([\w.]+)=(\d+)", status)}
+    assert_carried(datapath, {}, counters)

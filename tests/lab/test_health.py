@@ -10,6 +10,10 @@ its own port on the VIP so they do not disturb each other:
 * :82  HTTP_GET against a slow server on rs2 -> connect_timeout takes rs2 out.
 * :83  MISC_CHECK: a script on the director decides about rs1.
 * :84  TCP_CHECK on a port nobody listens on -> both down -> the sorry server.
+
+The tests whose clients go through the VIP run on a lab per datapath (python, xdp) with the
+same expectations; the checks themselves go from the director straight to the real servers,
+never through its datapath, so the tests that only watch them run once (on the xdp lab).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from labhelpers import in_netns, unique_prefix
+from labhelpers import DATAPATHS, carried_by, in_netns, unique_prefix
 
 from pylvs.lab import nginx
 from pylvs.lab.lab import Lab
@@ -180,11 +184,16 @@ print(get(), flush=True)
 """
 
 
+# For the tests that send no client traffic: only the checks, which bypass the datapath.
+CHECKS_ONLY = pytest.mark.parametrize("hlab", ["xdp"], indirect=True)
+
+
 class HealthLab:
     """The lab, its configuration file and helpers to look at the director's table."""
 
-    def __init__(self, lab: Lab, conf: Path, misc_flag: Path) -> None:
+    def __init__(self, lab: Lab, conf: Path, misc_flag: Path, datapath: str) -> None:
         self.lab, self.conf, self.misc_flag = lab, conf, misc_flag
+        self.datapath = datapath
 
     def director(self, *command: str) -> subprocess.CompletedProcess[str]:
         argv, env = self.lab.exec_argv("director", list(command))
@@ -224,9 +233,12 @@ class HealthLab:
         return (self.lab.dir / "director" / "pylvsd.log").read_text(errors="replace")
 
 
-@pytest.fixture(scope="module")
-def hlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HealthLab]:
-    tmp = tmp_path_factory.mktemp("health")
+@pytest.fixture(scope="module", params=DATAPATHS)
+def hlab(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[HealthLab]:
+    """The health lab with the director's datapath ``request.param``."""
+    datapath: str = request.param
+    tmp = tmp_path_factory.mktemp(f"health-{datapath}")
     conf, flag = tmp / "keepalived.conf", tmp / "rs1-misc-down"
     conf.write_text(config_text(flag, with_rs2_on_80=False))
     lab = Lab(unique_prefix())
@@ -234,15 +246,16 @@ def hlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HealthLab]:
     try:
         up = subprocess.run(
             [str(Path(sys.executable).parent / "pylvs"), "lab", "up", "--prefix", lab.prefix,
-             "--config", str(conf)], capture_output=True, text=True, timeout=300)
+             "--config", str(conf), "--datapath", datapath], capture_output=True, text=True,
+            timeout=300)
         assert up.returncode == 0, up.stdout + up.stderr
         state = lab.state()
         assert state is not None and state.config == str(conf)
-        assert state.daemon_datapath != "none", f"no packets served: {state.daemon_note}"
+        assert state.daemon_datapath == datapath, f"pylvsd: {state.daemon_note}"
         rs2 = lab.topology().host("rs2").netns
         slow = subprocess.Popen(["ip", "netns", "exec", rs2, sys.executable, "-c", SLOW_SERVER,
                                  str(SLOW_PORT)], stdin=subprocess.DEVNULL)
-        yield HealthLab(lab, conf, flag)
+        yield HealthLab(lab, conf, flag, datapath)
     finally:
         if slow is not None:
             slow.kill()
@@ -253,29 +266,33 @@ def hlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HealthLab]:
 def test_reload_keeps_an_established_connection_while_rs2_is_added(hlab: HealthLab) -> None:
     assert hlab.dests(80) == ["198.18.0.171:80"]
     client = hlab.lab.topology().host("client").netns
-    conn = subprocess.Popen(["ip", "netns", "exec", client, sys.executable, "-c",
-                             KEEPALIVE_CLIENT], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        assert conn.stdout is not None and conn.stdin is not None
-        assert conn.stdout.readline().strip() == "rs1"
-        hlab.conf.write_text(config_text(hlab.misc_flag, with_rs2_on_80=True))
-        done = hlab.director("pylvs", "director", "reload")
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith(f"reloaded {hlab.conf}: 1 operation(s)")
-        assert "vrrp_instance ignored" in done.stdout
-        assert hlab.dests(80) == ["198.18.0.171:80", "198.18.0.172:80"]
-        conn.stdin.write("\n")
-        conn.stdin.flush()
-        assert conn.stdout.readline().strip() == "rs1"  # same connection, same real server
-        assert conn.wait(10) == 0, conn.stderr.read() if conn.stderr else ""
-    finally:
-        if conn.poll() is None:
-            conn.kill()
-            conn.wait()
-    assert sorted({hlab.curl() for _ in range(4)}) == ["rs1", "rs2"]
+    with carried_by(hlab.lab, hlab.datapath):
+        conn = subprocess.Popen(["ip", "netns", "exec", client, sys.executable, "-c",
+                                 KEEPALIVE_CLIENT], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert conn.stdout is not None and conn.stdin is not None
+            assert conn.stdout.readline().strip() == "rs1"
+            hlab.conf.write_text(config_text(hlab.misc_flag, with_rs2_on_80=True))
+            done = hlab.director("pylvs", "director", "reload")
+            assert done.returncode == 0, done.stderr
+            assert done.stdout.startswith(f"reloaded {hlab.conf}: 1 operation(s)")
+            assert "vrrp_instance ignored" in done.stdout
+            assert hlab.dests(80) == ["198.18.0.171:80", "198.18.0.172:80"]
+            with carried_by(hlab.lab, hlab.datapath):  # the established connection goes on
+                conn.stdin.write("\n")
+                conn.stdin.flush()
+                assert conn.stdout.readline().strip() == "rs1"  # same connection, same server
+            assert conn.wait(10) == 0, conn.stderr.read() if conn.stderr else ""
+        finally:
+            if conn.poll() is None:
+                conn.kill()
+                conn.wait()
+    with carried_by(hlab.lab, hlab.datapath):
+        assert sorted({hlab.curl() for _ in range(4)}) == ["rs1", "rs2"]
 
 
+@CHECKS_ONLY
 def test_invalid_reload_is_rejected_and_the_table_stays(hlab: HealthLab) -> None:
     good = hlab.conf.read_text()
     before = hlab.table()
@@ -298,7 +315,8 @@ def test_stopped_nginx_leaves_in_time_and_returns(hlab: HealthLab) -> None:
     took = hlab.wait(lambda: "198.18.0.172:80" not in hlab.dests(80), "rs2 to leave :80",
                      DETECTION_BOUND + 2)
     assert took <= DETECTION_BOUND + 1.0, took
-    assert [hlab.curl() for _ in range(4)] == ["rs1"] * 4  # clients keep getting answers
+    with carried_by(hlab.lab, hlab.datapath):
+        assert [hlab.curl() for _ in range(4)] == ["rs1"] * 4  # clients keep getting answers
     log = hlab.log()
     assert log.count("TCP 198.18.0.150:80: real server 198.18.0.172:80 down") == 1
     assert "(TCP_CHECK: connection refused)" in log
@@ -307,15 +325,18 @@ def test_stopped_nginx_leaves_in_time_and_returns(hlab: HealthLab) -> None:
     state.nginx_pids["rs2"] = pid
     state.save(hlab.lab.state_file)
     hlab.wait(lambda: "198.18.0.172:80" in hlab.dests(80), "rs2 to return", DELAY_LOOP + 3)
-    assert sorted({hlab.curl() for _ in range(4)}) == ["rs1", "rs2"]
+    with carried_by(hlab.lab, hlab.datapath):
+        assert sorted({hlab.curl() for _ in range(4)}) == ["rs1", "rs2"]
     assert "TCP 198.18.0.150:80: real server 198.18.0.172:80 up" in hlab.log()
 
 
+@CHECKS_ONLY
 def test_http_get_with_a_wrong_status_code(hlab: HealthLab) -> None:
     hlab.wait(lambda: hlab.dests(81) == ["198.18.0.172:81"], "rs1 out of :81", 10)
     assert "real server 198.18.0.171:81 down (HTTP_GET: /: status 200)" in hlab.log()
 
 
+@CHECKS_ONLY
 def test_slow_server_hits_connect_timeout(hlab: HealthLab) -> None:
     hlab.wait(lambda: hlab.dests(82) == [], "rs2 out of :82", 10)
     assert "real server 198.18.0.172:82 down (HTTP_GET: " in hlab.log()
@@ -324,6 +345,7 @@ def test_slow_server_hits_connect_timeout(hlab: HealthLab) -> None:
               == f"HTTP_GET: timeout after {TIMEOUT:g}s", "a timeout", 10)
 
 
+@CHECKS_ONLY
 def test_misc_check_script_decides(hlab: HealthLab) -> None:
     assert hlab.dests(83) == ["198.18.0.171:83"]
     hlab.misc_flag.touch()
@@ -336,6 +358,7 @@ def test_misc_check_script_decides(hlab: HealthLab) -> None:
               DELAY_LOOP + 4)
 
 
+@CHECKS_ONLY
 def test_sorry_server_when_both_are_down(hlab: HealthLab) -> None:
     hlab.wait(lambda: hlab.dests(84) == ["198.18.0.180:84"], "the sorry server on :84", 10)
     assert "TCP 198.18.0.150:84: lost quorum" in hlab.log()
@@ -346,6 +369,7 @@ def test_sorry_server_when_both_are_down(hlab: HealthLab) -> None:
     assert any("198.18.0.171:84" in r and "down" in r for r in rows), status.stdout
 
 
+@CHECKS_ONLY
 def test_health_state_in_the_control_protocol(hlab: HealthLab) -> None:
     done = hlab.director("pylvs", "health", "--json")
     assert done.returncode == 0, done.stderr

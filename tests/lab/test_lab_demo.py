@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from labhelpers import in_netns, namespaces_with, pylvs
+from labhelpers import DATAPATHS, assert_demo_carried_by, in_netns, namespaces_with, pylvs
 
 from pylvs.lab.demo import parse_stats, run_demo
 from pylvs.lab.lab import Lab
@@ -36,14 +36,15 @@ def test_demo_fails_loudly_when_the_director_forwards_nothing(prefix: str) -> No
     assert namespaces_with(prefix) == []
 
 
-def test_demo_end_to_end(prefix: str) -> None:
-    state = Lab(prefix).up("dr", 2, "auto")
+@pytest.mark.parametrize("datapath", DATAPATHS)
+def test_demo_end_to_end(prefix: str, datapath: str) -> None:
+    state = Lab(prefix).up("dr", 2, datapath)
+    assert state.daemon_datapath == datapath, f"pylvsd: {state.daemon_note}"
     peer = in_netns(prefix + "switch", "ip", "link", "show", "dev", "director").stdout
-    assert state.peer_xdp and "prog/xdp" in peer  # what an XDP datapath needs on a veth
-    if state.daemon_datapath == "none":
-        pytest.skip(f"pylvsd cannot serve packets on eth0 here: {state.daemon_note}")
+    xdp = datapath == "xdp"  # what an XDP datapath needs on a veth: a program on the peer
+    assert (state.peer_xdp, "prog/xdp" in peer) == (xdp, xdp)
     lines: list[str] = []
-    code = run_demo(prefix, datapath="auto", progress=lambda _l: None, say=lines.append)
+    code = run_demo(prefix, datapath=datapath, progress=lambda _l: None, say=lines.append)
     text = "\n".join(lines)
     assert code == 0, text
     assert "persistence: every request went to rs" in text
@@ -52,4 +53,5 @@ def test_demo_end_to_end(prefix: str) -> None:
     assert "is answered only by the director" in text
     for listing in ("Timeout (tcp tcpfin udp)", "PersistConn", "IPVS connection entries"):
         assert listing in text
+    assert_demo_carried_by(text, datapath)
     assert namespaces_with(prefix) == []

@@ -5,6 +5,7 @@ to the VIP; encapsulated for the real server (20 bytes of IPv4 or 40 of IPv6 mor
 longer fit the director's egress link, so the director must answer with ICMP
 fragmentation-needed / packet-too-big carrying the reduced MTU (1380 / 1360), as IPVS does.
 The client's kernel then lowers its path MTU to the VIP and the transfer completes.
+One lab per datapath (python, xdp), same expectations.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from labhelpers import in_netns, unique_prefix
+from labhelpers import DATAPATHS, carried_by, in_netns, unique_prefix
 
 from pylvs.lab.lab import Lab
 from pylvs.lab.topology import VIP, VIP6, rip, rip6
@@ -38,13 +39,15 @@ print(answer.decode().strip(), hashlib.sha256(body).hexdigest())
 """
 
 
-@pytest.fixture(scope="module")
-def low_mtu_lab() -> Iterator[Lab]:
-    """A TUN lab whose client segment runs at MTU 1400, with TCP 9000 on both VIPs."""
+@pytest.fixture(scope="module", params=DATAPATHS)
+def low_mtu_lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, Lab]]:
+    """A TUN lab whose client segment runs at MTU 1400, with TCP 9000 on both VIPs; once
+    with each datapath."""
+    datapath: str = request.param
     lab = Lab(unique_prefix())
     try:
-        state = lab.up("tun", 1, "auto")
-        assert state.daemon_datapath != "none", f"pylvsd serves no packets: {state.daemon_note}"
+        state = lab.up("tun", 1, datapath)
+        assert state.daemon_datapath == datapath, f"pylvsd: {state.daemon_note}"
         topo = lab.topology()
         for role in ("client", "director"):
             done = in_netns(topo.host(role).netns, "ip", "link", "set", "eth0", "mtu",
@@ -58,17 +61,19 @@ def low_mtu_lab() -> Iterator[Lab]:
         applied = subprocess.run(argv, env=env, input=rules, capture_output=True, text=True,
                                  timeout=30)
         assert applied.returncode == 0, applied.stderr
-        yield lab
+        yield datapath, lab
     finally:
         lab.down()
 
 
 @pytest.mark.parametrize(("vip", "overhead"), [(VIP, 20), (VIP6, 40)])
 def test_large_upload_completes_through_path_mtu_discovery(
-    low_mtu_lab: Lab, vip: str, overhead: int
+    low_mtu_lab: tuple[str, Lab], vip: str, overhead: int
 ) -> None:
-    client = low_mtu_lab.topology().host("client").netns
-    out = in_netns(client, sys.executable, "-c", UPLOAD, vip, str(ECHO_PORT), "20")
+    datapath, lab = low_mtu_lab
+    client = lab.topology().host("client").netns
+    with carried_by(lab, datapath):
+        out = in_netns(client, sys.executable, "-c", UPLOAD, vip, str(ECHO_PORT), "20")
     assert out.returncode == 0, out.stderr
     name, count, digest, sent = out.stdout.split()
     assert (name, int(count)) == ("rs1", 1 << 20)  # every byte reached the real server
@@ -79,8 +84,11 @@ def test_large_upload_completes_through_path_mtu_discovery(
     assert int(learned.group(1)) == LINK_MTU - overhead
 
 
-def test_a_link_mtu_lowered_while_the_director_runs_is_honoured(low_mtu_lab: Lab) -> None:
-    topo = low_mtu_lab.topology()
+def test_a_link_mtu_lowered_while_the_director_runs_is_honoured(
+    low_mtu_lab: tuple[str, Lab]
+) -> None:
+    datapath, lab = low_mtu_lab
+    topo = lab.topology()
     lowered = LINK_MTU - 100
     for role in ("client", "director"):
         done = in_netns(topo.host(role).netns, "ip", "link", "set", "eth0", "mtu",
@@ -88,7 +96,8 @@ def test_a_link_mtu_lowered_while_the_director_runs_is_honoured(low_mtu_lab: Lab
         assert done.returncode == 0, done.stderr
     client = topo.host("client").netns
     in_netns(client, "ip", "route", "flush", "cache")
-    out = in_netns(client, sys.executable, "-c", UPLOAD, VIP, str(ECHO_PORT), "5")
+    with carried_by(lab, datapath):
+        out = in_netns(client, sys.executable, "-c", UPLOAD, VIP, str(ECHO_PORT), "5")
     assert out.returncode == 0, out.stderr[-300:]
     name, count, digest, sent = out.stdout.split()
     assert (name, int(count), digest) == ("rs1", 1 << 20, sent)
