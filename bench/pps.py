@@ -1,28 +1,41 @@
 """Packet rate through the director, LVS-DR, small UDP datagrams from many source ports:
 the XDP datapath vs the kernel's own IP forwarding over the same interfaces vs the Python
-datapath, counted at the real servers, all in one run.
+datapath (and a bare XDP forwarder for reference), counted at the real servers, all in
+one run.
 
-Three DR labs (``pylvs.lab``) are built, one per phase; then ``--rounds`` interleaved
-rounds (so background load on the shared machine hits every phase alike; each phase's
-best round counts) in which trafgen (Debian netsniff-ng, ``-S 128KiB``, one CPU) in the
-client namespace sends the same number of 64-byte UDP frames from ``--ports`` source
-ports as fast as it can, and the frames arriving on the real servers' links are counted.
-On veth the director's work runs in the sender's softirq, so the offered rate already
-reflects the director's cost. XDP and Python: to VIP:9 (a UDP service ``-s rr`` over both
-real servers ``-g``); the XDP phase first sends one datagram per source port slowly so
-each flow is scheduled (by Python) before the burst. Forwarding: the director (no
-pylvs datapath, ``ip_forward=1``, redirects off in its namespace) routes the same
-frames addressed to rs1. Reported per phase: offered and delivered packets/s, the share
-delivered, and the machine's busy CPU time per delivered packet (/proc/stat:
-the whole machine, generator and any other load included). The ratios use the best
-delivered rates (``basis=rate``): on veth the director's work runs in the sender's
-softirq, so the generator cannot outrun the director and the rate measures the whole
-path, the director's share included; ``xdp_cpu_vs_forwarding`` is the inverse ratio of
-the least CPU time per packet, for reference. The median rates are given too (the
-machine is shared: single rounds vary), and the program's own cost per frame from
-BPF_PROG_TEST_RUN (a DR hit, a NAT hit, a miss). Last line:
-``xdp_vs_forwarding=... python_vs_forwarding=... basis=rate ...``. Labs are removed at the end,
-also on failure.
+Four DR labs (``pylvs.lab``) are built, and ``--rounds`` interleaved rounds run (so
+background load on the shared machine hits every phase alike) in which trafgen (Debian
+netsniff-ng, ``-S 128KiB``, one CPU) in the client namespace sends the same number of
+64-byte UDP frames from ``--ports`` source ports as fast as it can, and the frames
+arriving on the real servers' links are counted. Phases:
+
+- ``direct``: the frames go to rs1 itself, through the switch only (no director): the
+  reference the director's cost is measured against;
+- ``forwarding``: the director (no pylvs datapath, ``ip_forward=1``, redirects off in its
+  namespace) routes the frames, addressed to rs1, like kernel IPVS-DR would;
+- ``bare``: the director's eth0 runs ``bench/xdp_bare.c`` (MACs rewritten, TTL - 1,
+  XDP_TX; no flow lookup, no counters): what XDP costs at the least;
+- ``xdp`` and ``python``: to VIP:9, a UDP service ``-s rr`` over both real servers
+  ``-g``; the XDP phase first sends one datagram per source port slowly so each flow is
+  scheduled (by Python) before the bursts.
+
+What is measured. On veth the whole path runs in the sender's softirq on the sender's
+CPU (client -> switch -> director -> switch -> real server), so trafgen saturates first:
+the director never drops (the share delivered is ~100 %) and the delivered rate measures
+the generator and the switch as much as the director. So, as issue #6 asks in that case,
+the director's CPU time per forwarded packet is compared instead
+(``basis=director_cpu``): the CPU time of the whole path (trafgen and everything the
+kernel ran in its context, ksoftirqd, and every process of the director's namespace: the
+pylvs daemon), less the ``direct`` path's CPU time per frame (same round) for every
+frame sent, per frame delivered. That is the director's receive, its work and its send
+through the switch to the real server (for the Python datapath, which drops frames, its
+work on the dropped ones too); the median over the rounds counts. Other load on the
+machine is not in it (it is per-task CPU time, not the machine's busy time). Should the
+director drop frames in both the forwarding and the XDP phase, it is the bottleneck and
+the delivered rates are compared (``basis=rate``). The rate ratios are printed either
+way, and the programs' own cost per frame from BPF_PROG_TEST_RUN (a DR hit, a miss, the
+bare forwarder). Last line: ``xdp_vs_forwarding=... python_vs_forwarding=...
+basis=...``. Labs are removed at the end, also on failure.
 
     .venv/bin/python bench/pps.py [--packets 200000] [--rounds 5] [--ports 256]
 """
@@ -30,17 +43,21 @@ also on failure.
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
+import resource
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import bare_forwarder
 from labshell import sh
 
 from pylvs.lab.lab import Lab
@@ -48,18 +65,18 @@ from pylvs.lab.topology import CIP, VIP, build
 
 DISCARD_PORT = 9  # the benchmark's UDP service (no echo server listens there)
 SPORT_BASE = 20000
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+SATURATED_SHARE = 0.99  # below this share delivered, the director dropped frames
+PHASES = ("direct", "forwarding", "bare", "xdp", "python")
 
 
 @dataclass
-class Phase:
-    """One measured phase."""
+class Burst:
+    """One measured burst."""
 
-    name: str
     sent: int
     delivered: int
     seconds: float
-    busy_seconds: float
+    cpu_ns: int  # CPU time of the whole path (see the module docstring)
 
     @property
     def offered_pps(self) -> float:
@@ -74,16 +91,8 @@ class Phase:
         return self.delivered / self.sent if self.sent else 0.0
 
     @property
-    def cpu_us_per_packet(self) -> float:
-        return self.busy_seconds * 1e6 / self.delivered if self.delivered else float("inf")
-
-
-def busy_seconds() -> float:
-    """CPU time all CPUs spent busy so far (user, nice, system, irq, softirq)."""
-    with open("/proc/stat") as f:
-        fields = f.readline().split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[:7])
-    return (user + nice + system + irq + softirq) / CLK_TCK
+    def path_ns(self) -> float:
+        return self.cpu_ns / self.delivered if self.delivered else float("inf")
 
 
 def link_info(lab: Lab, role: str, ifname: str = "eth0") -> dict[str, object]:
@@ -99,6 +108,57 @@ def rx_packets(lab: Lab, roles: list[str]) -> int:
         assert isinstance(stats, dict)
         total += int(stats["rx"]["packets"])
     return total
+
+
+# -- CPU time ---------------------------------------------------------------------------
+
+
+def _task_ns(pid: int | str) -> int:
+    """CPU time of every thread of a process so far (schedstat), nanoseconds."""
+    total = 0
+    for stat in glob.glob(f"/proc/{pid}/task/*/schedstat"):
+        try:
+            with open(stat) as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # the thread ended
+    return total
+
+
+def _ksoftirqd_pids() -> list[int]:
+    pids = []
+    for comm in glob.glob("/proc/[0-9]*/comm"):
+        try:
+            with open(comm) as f:
+                if f.read().startswith("ksoftirqd/"):
+                    pids.append(int(comm.split("/")[2]))
+        except OSError:
+            pass
+    return pids
+
+
+KSOFTIRQD = _ksoftirqd_pids()
+
+
+def children_ns() -> int:
+    """CPU time of this process's waited-for children so far (trafgen and its softirqs)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return int((ru.ru_utime + ru.ru_stime) * 1e9)
+
+
+def kernel_threads_ns() -> int:
+    """CPU time of the softirq threads so far (softirq work deferred out of trafgen)."""
+    return sum(_task_ns(pid) for pid in KSOFTIRQD)
+
+
+def namespace_ns(netns: str) -> int:
+    """CPU time of the processes in a network namespace so far (the pylvs daemon)."""
+    out = subprocess.run(["ip", "netns", "pids", netns], capture_output=True, text=True,
+                         check=False).stdout
+    return sum(_task_ns(pid) for pid in out.split())
+
+
+# -- labs -------------------------------------------------------------------------------
 
 
 def trafgen_config(dst_mac: str, src_mac: str, daddr: str, ports: int) -> str:
@@ -126,57 +186,79 @@ def trafgen(lab: Lab, conf: Path, packets: int, gap: str = "") -> float:
 
 @dataclass
 class Setup:
-    """One lab ready for bursts: where to count and what to send."""
+    """One phase ready for bursts: its lab, where to count and what to send."""
 
     name: str
     lab: Lab
+    director_netns: str
     real_servers: list[str]
     conf: Path
+    bursts: list[Burst] = field(default_factory=list)
 
 
-def prepare(name: str, datapath: str, opts: argparse.Namespace, workdir: Path) -> Setup:
-    """A DR lab with ``datapath`` ("none": the kernel forwards), its flows warmed up."""
+def new_lab(datapath: str) -> tuple[Lab, object]:
     lab = Lab(f"pp{secrets.token_hex(2)}-")
     try:
         st = lab.up("dr", 2, datapath)
-        topo = build(lab.prefix, "dr", 2)
-        rs1 = topo.host("rs1").address
-        dmac = str(link_info(lab, "director")["address"])
-        cmac = str(link_info(lab, "client")["address"])
-        if datapath == "none":
-            for key in ("net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
-                        "net.ipv4.conf.eth0.send_redirects=0"):
-                sh(lab, "director", "sysctl", "-q", "-w", key)
-            daddr = rs1
-        else:
-            if st.daemon_datapath != datapath:
-                raise SystemExit(f"the lab director runs {st.daemon_datapath!r}, not"
-                                 f" {datapath!r}: {st.daemon_note}")
-            sh(lab, "director", "pylvs-ipvsadm", "-A", "-u", f"{VIP}:{DISCARD_PORT}", "-s", "rr")
-            for host in topo.real_servers:
-                sh(lab, "director", "pylvs-ipvsadm", "-a", "-u", f"{VIP}:{DISCARD_PORT}",
-                   "-r", host.address, "-g")
-            daddr = VIP
-        if datapath == "xdp":
-            xdp = link_info(lab, "director").get("xdp")
-            print(f"  director eth0 xdp: {xdp}")
-        conf = workdir / f"{name}.cfg"
-        conf.write_text(trafgen_config(dmac, cmac, daddr, opts.ports))
-        trafgen(lab, conf, opts.ports, gap="2ms")  # neighbours resolved, flows scheduled
     except BaseException:
         lab.down()
         raise
-    return Setup(name, lab, [h.role for h in topo.real_servers], conf)
+    if datapath in ("xdp", "python") and st.daemon_datapath != datapath:
+        lab.down()
+        raise SystemExit(f"the lab director runs {st.daemon_datapath!r}, not {datapath!r}:"
+                         f" {st.daemon_note}")
+    return lab, st
 
 
-def burst(s: Setup, packets: int) -> Phase:
-    """Send ``packets`` frames as fast as trafgen can; count what the real servers got."""
+def prepare(name: str, lab: Lab, opts: argparse.Namespace, workdir: Path) -> Setup:
+    """Phase ``name`` on ``lab`` (built with the datapath the phase needs), flows warm."""
+    topo = build(lab.prefix, "dr", 2)
+    rs1 = topo.host("rs1").address
+    dmac = str(link_info(lab, "director")["address"])
+    cmac = str(link_info(lab, "client")["address"])
+    daddr, to_mac = VIP, dmac
+    if name == "direct":
+        daddr, to_mac = rs1, str(link_info(lab, "rs1")["address"])
+    elif name == "forwarding":
+        for key in ("net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
+                    "net.ipv4.conf.eth0.send_redirects=0"):
+            sh(lab, "director", "sysctl", "-q", "-w", key)
+        daddr = rs1
+    elif name == "bare":
+        obj = bare_forwarder.build(str(link_info(lab, "rs1")["address"]), dmac,
+                                   workdir / f"{lab.prefix}bare.o")
+        host = topo.host("director")  # XDP_TX on a veth needs XDP on the peer too
+        subprocess.run(["ip", "netns", "exec", topo.switch, sys.executable, "-m",
+                        "pylvs.lab.xdppass", host.peer_name(host.links[0])], check=True)
+        sh(lab, "director", *bare_forwarder.attach_argv(obj))
+    else:
+        sh(lab, "director", "pylvs-ipvsadm", "-A", "-u", f"{VIP}:{DISCARD_PORT}", "-s", "rr")
+        for host in topo.real_servers:
+            sh(lab, "director", "pylvs-ipvsadm", "-a", "-u", f"{VIP}:{DISCARD_PORT}",
+               "-r", host.address, "-g")
+    if name in ("xdp", "bare"):
+        xdp = link_info(lab, "director").get("xdp")
+        prog = xdp.get("prog", {}) if isinstance(xdp, dict) else {}
+        print(f"  {name}: director eth0 runs XDP program {prog.get('name')!r}")
+    conf = workdir / f"{name}.cfg"
+    conf.write_text(trafgen_config(to_mac, cmac, daddr, opts.ports))
+    trafgen(lab, conf, opts.ports, gap="2ms")  # neighbours resolved, flows scheduled
+    return Setup(name, lab, topo.host("director").netns,
+                 [h.role for h in topo.real_servers], conf)
+
+
+def burst(s: Setup, packets: int) -> Burst:
+    """Send ``packets`` frames as fast as trafgen can; count what the real servers got and
+    the CPU time the whole path took."""
     time.sleep(0.3)
-    before, cpu0 = rx_packets(s.lab, s.real_servers), busy_seconds()
+    before = rx_packets(s.lab, s.real_servers)
+    k0, d0, c0 = kernel_threads_ns(), namespace_ns(s.director_netns), children_ns()
     seconds = trafgen(s.lab, s.conf, packets)
+    c1 = children_ns()
     time.sleep(0.3)  # frames still queued on the way
+    k1, d1 = kernel_threads_ns(), namespace_ns(s.director_netns)
     delivered = rx_packets(s.lab, s.real_servers) - before
-    return Phase(s.name, packets, delivered, seconds, busy_seconds() - cpu0)
+    return Burst(packets, delivered, seconds, (c1 - c0) + (k1 - k0) + (d1 - d0))
 
 
 def counters_of(s: Setup) -> str:
@@ -185,42 +267,65 @@ def counters_of(s: Setup) -> str:
     return found[0] if found else "-"
 
 
-def program_cost(repeat: int) -> dict[str, float]:
-    """Nanoseconds the fast-path program takes per frame (BPF_PROG_TEST_RUN, ``repeat``
-    runs each, best of three): a DR hit, a NAT hit, a miss."""
+# -- the programs' own cost ---------------------------------------------------------------
+
+
+def udp_frame(sport: int, ttl: int = 255) -> bytes:
+    """A 64-byte frame CIP:sport -> VIP:9 (TTL 255: repeated runs never reach TTL 1)."""
+    mac = bytes.fromhex("020000000001")
+    cip, vip = bytes([198, 18, 0, 100]), bytes([198, 18, 0, 150])
+    payload = bytes(18)
+    udp = sport.to_bytes(2, "big") + DISCARD_PORT.to_bytes(2, "big") + \
+        (8 + len(payload)).to_bytes(2, "big") + b"\xff\xff" + payload
+    hdr = bytearray(b"\x45\x00" + (20 + len(udp)).to_bytes(2, "big") + bytes(4)
+                    + bytes([ttl, 17, 0, 0]) + cip + vip)
+    s = sum(int.from_bytes(hdr[i:i + 2], "big") for i in range(0, 20, 2))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    hdr[10:12] = (~s & 0xFFFF).to_bytes(2, "big")
+    return mac + mac + b"\x08\x00" + bytes(hdr) + udp
+
+
+def program_cost(flows: int, workdir: Path, repeat: int = 200,
+                 tries: int = 50) -> dict[str, float]:
+    """Least mean nanoseconds per frame (BPF_PROG_TEST_RUN, ``repeat`` runs on one frame,
+    ``tries`` times) of the fast path with ``flows`` UDP DR flows installed: a hit, a miss;
+    and of the bare forwarder."""
     from pylvs.datapath.xdp import schema
     from pylvs.datapath.xdp.loader import FastPathProgram
 
     mac = bytes.fromhex("020000000001")
     cip, vip = bytes([198, 18, 0, 100]), bytes([198, 18, 0, 150])
-
-    def frame(sport: int) -> bytes:
-        payload = bytes(18)
-        udp = sport.to_bytes(2, "big") + DISCARD_PORT.to_bytes(2, "big") + \
-            (8 + len(payload)).to_bytes(2, "big") + b"\xff\xff" + payload
-        hdr = bytearray(b"\x45\x00" + (20 + len(udp)).to_bytes(2, "big") + bytes(4)
-                        + b"\x40\x11\x00\x00" + cip + vip)
-        s = sum(int.from_bytes(hdr[i:i + 2], "big") for i in range(0, 20, 2))
-        while s >> 16:
-            s = (s & 0xFFFF) + (s >> 16)
-        hdr[10:12] = (~s & 0xFFFF).to_bytes(2, "big")
-        return mac + mac + b"\x08\x00" + bytes(hdr) + udp
-
     prog = FastPathProgram()
+    out = {}
     try:
-        flows = {
-            "dr": schema.flow_value(schema.FLOW_DR, 1, mac, mac, daf=2),
-            "nat": schema.flow_value(schema.FLOW_NAT_IN, 1, mac, mac, daf=2,
-                                     new_addr=bytes([198, 19, 0, 171]), new_port=9),
-        }
-        out = {}
-        for i, (name, value) in enumerate(flows.items()):
+        value = schema.flow_value(schema.FLOW_DR, 1, mac, mac, daf=2)
+        for i in range(flows):
             prog.put_flow(schema.flow_key(2, 17, cip, 30000 + i, vip, DISCARD_PORT), value)
-            out[name] = min(prog.test_run(frame(30000 + i), repeat)[2] for _ in range(3))
-        out["miss"] = min(prog.test_run(frame(40000), repeat)[2] for _ in range(3))
-        return {k: float(v) for k, v in out.items()}
+        for name, sport in (("hit", 30000 + flows // 2), ("miss", 40000)):
+            out[name] = float(min(prog.test_run(udp_frame(sport), repeat)[2]
+                                  for _ in range(tries)))
     finally:
         prog.close()
+    obj = bare_forwarder.build("02:00:00:00:00:01", "02:00:00:00:00:02", workdir / "bare.o")
+    out["bare"] = bare_forwarder.cost_ns(obj, udp_frame(30000), repeat, tries)
+    return out
+
+
+# -- main -------------------------------------------------------------------------------
+
+
+def director_ns(b: Burst, direct: Burst) -> float:
+    """The director's CPU time per packet it forwarded: the path's CPU time less what the
+    direct path costs per frame sent (the generator and the switch work for dropped frames
+    too), divided by the frames delivered."""
+    if not b.delivered:
+        return float("inf")
+    return (b.cpu_ns - direct.path_ns * b.sent) / b.delivered
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
 
 
 def main() -> int:
@@ -229,62 +334,84 @@ def main() -> int:
     ap.add_argument("--python-packets", type=int, default=50_000,
                     help="frames per python burst (it is much slower)")
     ap.add_argument("--ports", type=int, default=256, help="client source ports (flows)")
-    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (best counts)")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (medians count)")
     opts = ap.parse_args()
     if os.geteuid() != 0:
         print("bench/pps.py needs root (network namespaces)", file=sys.stderr)
         return 2
-    if shutil.which("trafgen") is None:
-        print("bench/pps.py needs trafgen (Debian package netsniff-ng)", file=sys.stderr)
-        return 2
-    kinds = (("forwarding", "none"), ("xdp", "xdp"), ("python", "python"))
-    setups: list[Setup] = []
-    phases: dict[str, Phase] = {}
-    cpus: dict[str, list[float]] = {name: [] for name, _ in kinds}
-    rates: dict[str, list[float]] = {name: [] for name, _ in kinds}
+    for tool, package in (("trafgen", "netsniff-ng"), ("clang", "clang")):
+        if shutil.which(tool) is None:
+            print(f"bench/pps.py needs {tool} (Debian package {package})", file=sys.stderr)
+            return 2
+    labs: list[Lab] = []
+    setups: dict[str, Setup] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="pylvs-pps-") as tmp:
-            for name, datapath in kinds:
-                print(f"building the {name} lab ...", flush=True)
-                setups.append(prepare(name, datapath, opts, Path(tmp)))
+            work = Path(tmp)
+            for lab_datapath, phases in (("none", ("direct", "forwarding")), ("none", ("bare",)),
+                                         ("xdp", ("xdp",)), ("python", ("python",))):
+                print(f"building the lab for {' and '.join(phases)} ...", flush=True)
+                lab, _ = new_lab(lab_datapath)
+                labs.append(lab)
+                for name in phases:
+                    setups[name] = prepare(name, lab, opts, work)
             for r in range(opts.rounds):  # interleaved: background load hits every phase
-                for s in setups:
-                    n = opts.python_packets if s.name == "python" else opts.packets
-                    p = burst(s, n)
-                    print(f"round {r + 1} {s.name:10s} offered {p.offered_pps:9.0f} pps,"
-                          f" delivered {p.pps:9.0f} pps ({p.share * 100:5.1f} %),"
-                          f" {p.cpu_us_per_packet:7.2f} us busy CPU per packet", flush=True)
-                    cpus[s.name].append(p.cpu_us_per_packet)
-                    rates[s.name].append(p.pps)
-                    best = phases.get(s.name)
-                    if best is None or p.pps > best.pps:
-                        phases[s.name] = p
-            for s in setups:
-                if s.name != "forwarding":
-                    print(f"{s.name} datapath counters: {counters_of(s)}")
+                for name in PHASES:
+                    s = setups[name]
+                    b = burst(s, opts.python_packets if name == "python" else opts.packets)
+                    s.bursts.append(b)
+                    extra = (f", director {director_ns(b, setups['direct'].bursts[r]):6.0f} ns"
+                             if name != "direct" else "")
+                    print(f"round {r + 1} {name:10s} offered {b.offered_pps:9.0f} pps,"
+                          f" delivered {b.pps:9.0f} pps ({b.share * 100:5.1f} %),"
+                          f" path CPU {b.path_ns:6.0f} ns per packet{extra}", flush=True)
+            for name in ("xdp", "python"):
+                print(f"{name} datapath counters: {counters_of(setups[name])}")
+            cost = program_cost(opts.ports, work)
     finally:
-        for s in setups:
-            s.lab.down()
-    fwd, xdp, py = phases["forwarding"], phases["xdp"], phases["python"]
-    cpu = {name: min(cpus[name]) for name in cpus}
-    med = {name: statistics.median(rates[name]) for name in rates}
-    cost = program_cost(100_000)
+        for lab in labs:
+            lab.down()
+    report(setups, cost)
+    return 0
+
+
+def report(setups: dict[str, Setup], cost: dict[str, float]) -> None:
+    """Print the medians and the summary line."""
+    rounds = len(setups["direct"].bursts)
+    director = {name: _median([director_ns(setups[name].bursts[r], setups["direct"].bursts[r])
+                               for r in range(rounds)])
+                for name in PHASES if name != "direct"}
+    rate = {name: _median([b.pps for b in setups[name].bursts]) for name in PHASES}
+    share = {name: _median([b.share for b in setups[name].bursts]) for name in PHASES}
+    saturated = share["forwarding"] < SATURATED_SHARE and share["xdp"] < SATURATED_SHARE
+    basis = "rate" if saturated else "director_cpu"
     print("fast-path program per frame (BPF_PROG_TEST_RUN): "
           + ", ".join(f"{k} {v:.0f} ns" for k, v in cost.items()))
-    print(f"median delivered pps: forwarding {med['forwarding']:.0f}, xdp {med['xdp']:.0f},"
-          f" python {med['python']:.0f}")
-    print(f"best delivered pps: forwarding {fwd.pps:.0f}, xdp {xdp.pps:.0f}, python {py.pps:.0f};"
-          f" least busy CPU per packet (whole machine): forwarding {cpu['forwarding']:.2f} us,"
-          f" xdp {cpu['xdp']:.2f} us, python {cpu['python']:.2f} us")
-    xdp_ratio = xdp.pps / fwd.pps if fwd.pps else 0.0
-    py_ratio = py.pps / fwd.pps if fwd.pps else 0.0
-    cpu_ratio = cpu["forwarding"] / cpu["xdp"] if cpu["xdp"] else 0.0
-    print(f"xdp_vs_forwarding={xdp_ratio:.2f} python_vs_forwarding={py_ratio:.2f} basis=rate"
-          f" xdp_cpu_vs_forwarding={cpu_ratio:.2f} xdp_pps={xdp.pps:.0f}"
-          f" forwarding_pps={fwd.pps:.0f} python_pps={py.pps:.0f}"
-          f" xdp_vs_forwarding_median={med['xdp'] / med['forwarding']:.2f}"
-          f" xdp_hit_ns={cost['dr']:.0f}")
-    return 0
+    print("median delivered pps: " + ", ".join(f"{n} {rate[n]:.0f}" for n in PHASES))
+    print("median director CPU per forwarded packet (path minus direct): "
+          + ", ".join(f"{n} {director[n]:.0f} ns" for n in director))
+    if saturated:
+        print("the director dropped frames: its delivered rate is its capacity (basis=rate)")
+    else:
+        print("the director kept up with the generator (share delivered"
+              f" {share['forwarding'] * 100:.1f} % / {share['xdp'] * 100:.1f} %): the ratios"
+              " compare the director's CPU time per packet (basis=director_cpu)")
+
+    def ratio(name: str, basis_: str) -> float:
+        if basis_ == "rate":
+            return rate[name] / rate["forwarding"] if rate["forwarding"] else 0.0
+        return director["forwarding"] / director[name] if director[name] > 0 else 0.0
+
+    print(f"xdp_vs_forwarding={ratio('xdp', basis):.2f}"
+          f" python_vs_forwarding={ratio('python', basis):.2f} basis={basis}"
+          f" bare_vs_forwarding={ratio('bare', basis):.2f}"
+          f" xdp_rate_vs_forwarding={ratio('xdp', 'rate'):.2f}"
+          f" python_rate_vs_forwarding={ratio('python', 'rate'):.2f}"
+          f" director_ns_forwarding={director['forwarding']:.0f}"
+          f" director_ns_xdp={director['xdp']:.0f} director_ns_bare={director['bare']:.0f}"
+          f" director_ns_python={director['python']:.0f}"
+          f" xdp_pps={rate['xdp']:.0f} forwarding_pps={rate['forwarding']:.0f}"
+          f" xdp_hit_ns={cost['hit']:.0f} bare_ns={cost['bare']:.0f}")
 
 
 if __name__ == "__main__":
