@@ -149,3 +149,30 @@ def test_counters_add_up_and_delete_returns_them(clean: FastPathProgram) -> None
     assert last is not None and (last.packets, last.bytes) == (3, 3 * _ip_len(s.frame))
     assert clean.flow(s.key) is None and clean.flow_stats(s.key) is None
     assert clean.test_run(s.frame)[0] == schema.XDP_PASS
+
+
+def test_batched_reads_and_deletes(clean: FastPathProgram) -> None:
+    """all_flow_stats / all_flow_states read every flow (across several batches);
+    delete_flows removes them and returns their last counters, a missing key too."""
+    from pylvs.datapath.xdp import loader
+
+    case = next(c for c in CASES if c.name == "dr-ipv6-udp")
+    s = setup(case)
+    assert s.key is not None and s.value is not None
+    n = loader.BATCH_ENTRIES + 5
+    keys = [schema.key_bytes(2, 6, bytes([198, 18, 1, i % 250]), 1000 + i,
+                             bytes([198, 18, 0, 150]), 80) for i in range(n)]
+    for i, k in enumerate(keys):
+        value = bytearray(bytes(s.value))
+        value[schema.VALUE_STATE_OFFSET] = i % 11
+        clean.put_flow(k, bytes(value))
+    clean.put_flow(s.key, s.value)
+    assert clean.test_run(s.frame)[0] == schema.XDP_TX
+    stats, states = clean.all_flow_stats(), clean.all_flow_states()
+    assert len(stats) == len(states) == n + 1
+    assert [states[k] for k in keys] == [i % 11 for i in range(n)]
+    assert stats[bytes(s.key)].packets == 1 and stats[keys[0]].packets == 0
+    last = clean.delete_flows([bytes(s.key), keys[0], keys[0], *keys[1:]])
+    assert last[0] is not None and last[0].packets == 1
+    assert last[2] is None and all(x is not None for x in last[3:])
+    assert clean.all_flow_stats() == {} and clean.all_flow_states() == {}

@@ -52,6 +52,16 @@ class FakeMaps:
         self.stats.pop(key, None)
         return last
 
+    def delete_flows(self, keys: list[bytes]) -> list[FlowCounts | None]:
+        return [self.delete_flow(k) for k in keys]
+
+    def all_flow_stats(self) -> dict[bytes, FlowCounts]:
+        return {k: FlowCounts(st.packets, st.bytes, st.last_seen_ns)
+                for k, st in self.stats.items()}
+
+    def all_flow_states(self) -> dict[bytes, int]:
+        return {k: v.tcp_state for k, v in self.flows.items()}
+
     def forward(self, key: FlowKey, packets: int, size: int, at: float) -> None:
         """What the program does for ``packets`` packets of ``size`` bytes."""
         st = self.stats[bytes(key)]

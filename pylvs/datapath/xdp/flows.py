@@ -45,6 +45,9 @@ class FlowMaps(Protocol):
     def flow_stats(self, key: bytes) -> FlowCounts | None: ...
     def flow_state(self, key: bytes) -> int | None: ...
     def delete_flow(self, key: bytes) -> FlowCounts | None: ...
+    def delete_flows(self, keys: list[bytes]) -> list[FlowCounts | None]: ...
+    def all_flow_stats(self) -> dict[bytes, FlowCounts]: ...
+    def all_flow_states(self) -> dict[bytes, int]: ...
 
 
 @dataclass(slots=True)
@@ -278,35 +281,56 @@ class FlowCache:
         """Fold new per-flow counters (and the TCP states the program moved) into core,
         re-arming timers at the time each flow was last seen; remove flows of gone
         connections, of destinations that take no traffic, and of connections no longer
-        live (their packets go back to Python)."""
+        live (their packets go back to Python). The maps are read in batches."""
+        if not self.flows:
+            return
+        counts = self.maps.all_flow_stats()
+        states: dict[bytes, int] | None = None
         per_conn: dict[int, tuple[Conn, int, int, int, int, float]] = {}
+        gone: list[tuple[bytes, _Flow]] = []
         for kb, flow in list(self.flows.items()):
             conn = flow.conn
             if not conn.flags & F_HASHED or conn.state != flow.state:
-                self._remove(kb, flow, adopt=False)  # core decides (and re-installs) again
+                gone.append((kb, flow))  # core decides (and re-installs) again
                 continue
-            if not _dest_takes_traffic(conn):
-                self._remove(kb, flow)
-                continue
-            st = self.maps.flow_stats(kb)
+            st = counts.get(kb)
             if st is None:
                 self.flows.pop(kb, None)
                 self.owned -= flow.own
                 continue
-            if st.packets == flow.packets:
-                continue
-            if flow.own:
-                self._fold_own(kb, flow, st)
-                if not _live(flow.state, True):
-                    self._remove(kb, flow, adopt=False)
-                continue
-            ip, ib, op, ob, seen = self._delta(flow, st)
-            prev = per_conn.get(id(conn))
-            if prev is not None:
-                _, pip, pib, pop, pob, pseen = prev
-                ip, ib, op, ob, seen = pip + ip, pib + ib, pop + op, pob + ob, max(seen, pseen)
-            per_conn[id(conn)] = (conn, ip, ib, op, ob, seen)
+            if st.packets != flow.packets:
+                if flow.own:  # the connection's only flow: its state first, then the timer
+                    if states is None:
+                        states = self.maps.all_flow_states()
+                    state = states.get(kb)
+                    if state is not None and state != flow.state:
+                        self._adopt(flow, state)
+                    self._fold({id(conn): (conn, *self._delta(flow, st))})
+                else:
+                    ip, ib, op, ob, seen = self._delta(flow, st)
+                    prev = per_conn.get(id(conn))
+                    if prev is not None:
+                        _, pip, pib, pop, pob, pseen = prev
+                        ip, ib, op, ob = pip + ip, pib + ib, pop + op, pob + ob
+                        seen = max(seen, pseen)
+                    per_conn[id(conn)] = (conn, ip, ib, op, ob, seen)
+            if not _dest_takes_traffic(conn) or (flow.own and not _live(flow.state, True)):
+                gone.append((kb, flow))
         self._fold(per_conn)
+        if gone:
+            self._remove_many(gone)
+
+    def _remove_many(self, gone: list[tuple[bytes, _Flow]]) -> None:
+        """Delete flows whose counters and states were just folded; fold what the
+        program counted since."""
+        lasts = self.maps.delete_flows([kb for kb, _ in gone])
+        for (kb, flow), last in zip(gone, lasts, strict=True):
+            if self.flows.pop(kb, None) is not None:
+                self.owned -= flow.own
+            self.stats.removed += 1
+            conn = flow.conn
+            if last is not None and conn.flags & F_HASHED:
+                self._fold({id(conn): (conn, *self._delta(flow, last))})
 
     def revalidate(self, hop_of: Callable[[int, bytes], Hop | None]) -> None:
         """Remove the flows whose next hop changed (MAC, interface, MTU, source) or is

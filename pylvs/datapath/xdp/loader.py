@@ -12,6 +12,7 @@ from pathlib import Path
 from pylvs.datapath.xdp import libbpf
 from pylvs.datapath.xdp.build import build
 from pylvs.datapath.xdp.schema import (
+    KEY_FORMAT,
     STAT_NAMES,
     STATS_FORMAT,
     VALUE_STATE_OFFSET,
@@ -27,6 +28,7 @@ BPFFS_MAGIC = 0xCAFE4A11
 PIN_ROOT = Path("/sys/fs/bpf/pylvs")
 MAX_FRAME = 9216  # bytes of output room for a test run
 ZERO_STATS = bytes(ctypes.sizeof(FlowStats))
+BATCH_ENTRIES = 1024  # map entries per batched read
 
 
 def _raw(x: ctypes.Structure | bytes) -> bytes:
@@ -175,6 +177,70 @@ class FastPathProgram:
         if lib.bpf_map_lookup_and_delete_elem(self._stats_fd, k, buf) != 0:
             return None
         return FlowCounts._make(STATS_FORMAT.unpack(buf.raw))
+
+    def delete_flows(self, keys: list[bytes]) -> list[FlowCounts | None]:
+        """Remove many flows (one batch for the flow entries); their last counters, in
+        the order of ``keys``."""
+        lib = libbpf.lib()
+        todo = keys
+        while todo:
+            blob = b"".join(todo)
+            count = ctypes.c_uint32(len(todo))
+            ret = lib.bpf_map_delete_batch(self._flows_fd, blob, ctypes.byref(count), None)
+            if ret == 0:
+                break
+            todo = todo[count.value + 1:]  # that one was gone already: on with the rest
+        out: list[FlowCounts | None] = []
+        buf = self._stats_buf
+        for k in keys:
+            if lib.bpf_map_lookup_and_delete_elem(self._stats_fd, k, buf) != 0:
+                out.append(None)
+            else:
+                out.append(FlowCounts._make(STATS_FORMAT.unpack(buf.raw)))
+        return out
+
+    def _read_map(self, fd: int, value_size: int) -> Iterator[tuple[bytes, bytes, int]]:
+        """Every (keys, values, count) chunk of a hash map, read in batches."""
+        lib = libbpf.lib()
+        keys = ctypes.create_string_buffer(KEY_FORMAT.size * BATCH_ENTRIES)
+        values = ctypes.create_string_buffer(value_size * BATCH_ENTRIES)
+        token_in, token_out = ctypes.c_uint64(0), ctypes.c_uint64(0)
+        first = True
+        while True:
+            count = ctypes.c_uint32(BATCH_ENTRIES)
+            ctypes.set_errno(0)
+            ret = lib.bpf_map_lookup_batch(fd, None if first else ctypes.byref(token_in),
+                                           ctypes.byref(token_out), keys, values,
+                                           ctypes.byref(count), None)
+            n = count.value
+            if n:
+                yield (ctypes.string_at(keys, n * KEY_FORMAT.size),
+                       ctypes.string_at(values, n * value_size), n)
+            if ret < 0:
+                err = -ret if ret != -1 else ctypes.get_errno()
+                if err == errno.ENOENT:
+                    return
+                libbpf.check(ret, "reading a flow map")
+            token_in.value, first = token_out.value, False
+
+    def all_flow_stats(self) -> dict[bytes, FlowCounts]:
+        """Every flow's counters by key (a few batched reads)."""
+        ks, vs = KEY_FORMAT.size, STATS_FORMAT.size
+        out: dict[bytes, FlowCounts] = {}
+        make = FlowCounts._make
+        for keys, values, _ in self._read_map(self._stats_fd, vs):
+            for i, v in enumerate(STATS_FORMAT.iter_unpack(values)):
+                out[keys[i * ks:(i + 1) * ks]] = make(v)
+        return out
+
+    def all_flow_states(self) -> dict[bytes, int]:
+        """Every installed flow's TCP state by key (a few batched reads)."""
+        ks, vs = KEY_FORMAT.size, ctypes.sizeof(FlowValue)
+        out: dict[bytes, int] = {}
+        for keys, values, n in self._read_map(self._flows_fd, vs):
+            for i in range(n):
+                out[keys[i * ks:(i + 1) * ks]] = values[i * vs + VALUE_STATE_OFFSET]
+        return out
 
     def flow_keys(self) -> Iterator[FlowKey]:
         """Every key of the flow map (a snapshot)."""
