@@ -30,70 +30,14 @@ from .ethernet import (
 )
 from .icmp import ICMP_HLEN, is_related_icmp, is_related_icmpv6
 from .l4 import PORT_PROTOCOLS, check_l4, csum_field_offset
+from .parsed import Parsed
+from .plain import parse_plain
 
 Buffer = bytes | bytearray | memoryview
 _IPV4 = struct.Struct("!BBHHHBBH4s4s")
 _IPV6 = struct.Struct("!IHBB16s16s")
 _PORTS = struct.Struct("!HH")
 _U16 = struct.Struct("!H")
-
-
-class Parsed:
-    """A parsed frame: the core's ``PacketMeta`` plus the offsets the rewriters need.
-
-    Offsets are from the start of the frame. ``l4_off`` is where the upper-layer
-    header starts (after IPv4 options / IPv6 extension headers); a non-first
-    fragment (``frag_off`` != 0) has no upper-layer header there. For an ICMP
-    error about a connection (``meta.related``), ``inner_*`` locate the quoted
-    packet. ``csum_start``/``csum_offset`` are set when the L4 checksum is not
-    final (offload pending) and say where it must be completed.
-    """
-
-    __slots__ = (
-        "meta", "af", "vlan", "l3_off", "ip_hlen", "ip_len", "l4_off", "proto",
-        "ttl", "tos", "flow_label", "df", "is_fragment", "frag_off", "more_frags",
-        "frag_id", "tcp_flags", "csum_not_ready", "csum_start", "csum_offset",
-        "icmp_type", "icmp_code", "inner_l3_off", "inner_hlen", "inner_l4_off",
-        "inner_proto",
-    )
-
-    def __init__(self) -> None:
-        self.meta: PacketMeta | None = None
-        self.af = AF_INET
-        self.vlan = -1  # TCI of the (outer) 802.1Q tag, -1 without
-        self.l3_off = ETH_HLEN
-        self.ip_hlen = 0  # IPv4 header with options / IPv6 header with extension headers
-        self.ip_len = 0  # the IP packet's length from its header (frame padding excluded)
-        self.l4_off = 0
-        self.proto = 0  # upper-layer protocol (after IPv6 extension headers)
-        self.ttl = 0  # TTL / hop limit
-        self.tos = 0  # TOS / traffic class
-        self.flow_label = 0
-        self.df = False
-        self.is_fragment = False
-        self.frag_off = 0  # fragment offset in 8-byte units
-        self.more_frags = False
-        self.frag_id = 0
-        self.tcp_flags = 0
-        self.csum_not_ready = False
-        self.csum_start = -1
-        self.csum_offset = -1
-        self.icmp_type = -1
-        self.icmp_code = -1
-        self.inner_l3_off = -1
-        self.inner_hlen = 0
-        self.inner_l4_off = -1
-        self.inner_proto = 0
-
-    @property
-    def end(self) -> int:
-        """Offset just past the IP packet (where frame padding, if any, starts)."""
-        return self.l3_off + self.ip_len
-
-    @property
-    def has_l4(self) -> bool:
-        """True when the upper-layer header is present (not a later fragment)."""
-        return self.frag_off == 0
 
 
 def parse_frame(
@@ -110,8 +54,29 @@ def parse_frame(
 
     With ``csum_not_ready`` and no ``csum_start`` the L4 checksum field of the
     packet is assumed (the usual CHECKSUM_PARTIAL layout for TCP/UDP; SCTP's
-    CRC32c is then recomputed whole).
+    CRC32c is then recomputed whole). The common frame (``plain.parse_plain``)
+    takes a shorter way to the same result.
     """
+    if csum_start < 0:
+        plain = parse_plain(frame, direction, fwmark, csum_not_ready, verify_ip_checksum)
+        if plain is not None:
+            return plain
+    return parse_full(frame, direction=direction, fwmark=fwmark, csum_not_ready=csum_not_ready,
+                      csum_start=csum_start, csum_offset=csum_offset,
+                      verify_ip_checksum=verify_ip_checksum)
+
+
+def parse_full(
+    frame: Buffer,
+    *,
+    direction: int = Direction.IN,
+    fwmark: int = 0,
+    csum_not_ready: bool = False,
+    csum_start: int = -1,
+    csum_offset: int = -1,
+    verify_ip_checksum: bool = True,
+) -> Parsed | DropReason:
+    """``parse_frame`` without its shortcut: every frame through the general parser."""
     n = len(frame)
     if n < ETH_HLEN:
         return DropReason.TRUNCATED_ETHERNET
@@ -307,4 +272,4 @@ def _fill_outer_addrs(frame: Buffer, p: Parsed) -> None:
         p.meta.daddr = bytes(frame[l3 + 24 : l3 + 40])
 
 
-__all__ = ["Parsed", "parse_frame"]
+__all__ = ["Parsed", "parse_frame", "parse_full"]
