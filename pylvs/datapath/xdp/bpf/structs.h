@@ -39,7 +39,9 @@ struct flow_value {
 struct flow_stats {
 	__u64 packets;        /* packets forwarded */
 	__u64 bytes;          /* their IP lengths summed (as IPVS counts), bytes */
-	__u64 last_seen_ns;   /* CLOCK_MONOTONIC of the latest, nanoseconds */
+	__u64 last_seen_ns;   /* CLOCK_MONOTONIC of the latest, nanoseconds, at the timer
+			       * tick's resolution (CLOCK_MONOTONIC_COARSE: up to one tick,
+			       * 1-10 ms, early; IPVS's own timers run on those ticks) */
 };
 
 #endif
