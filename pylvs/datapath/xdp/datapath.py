@@ -26,6 +26,7 @@ from pylvs.datapath.xdp.loader import PIN_ROOT, FastPathProgram
 
 SYNC_PERIOD = 0.5  # seconds between folds of the program's counters into the stats
 REVALIDATE_EVERY = 4  # syncs between checks of the flows' next hops
+HOP_MEMO = 4096  # next hops remembered as flow Hops
 
 
 class _InstallingForwarder:
@@ -95,6 +96,8 @@ class XdpDatapath:
         self._sync_pending = False
         self._final: dict[str, int] = {}  # the program's counters when it was unloaded
         self._ticks = 0
+        self._now = 0.0  # the time hops are looked up at (offer, revalidation)
+        self._hops: dict[bytes, tuple[object, Hop]] = {}  # addr -> (resolver entry, Hop)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -183,30 +186,41 @@ class XdpDatapath:
     # -- flows ----------------------------------------------------------------
 
     def offer(self, verdict: Verdict, meta: PacketMeta, p: Any, now: float) -> None:
-        """Install the flow of a packet Python just carried out."""
-        if self.cache is None:
+        """Install the flow of a packet Python is carrying out."""
+        cache = self.cache
+        if cache is None or self.python.handler is None:
             return
-        handler = self.python.handler
-        if handler is None:
-            return
+        self._now = now
         try:
-            self.cache.offer(verdict, meta, p, self._hop_lookup(now))
+            cache.offer(verdict, meta, p, self._hop_of)
         except OSError as exc:  # a full map: the connection stays on the slow path
             self.log.debug("xdp: flow not installed: %s", exc)
 
-    def _hop_lookup(self, now: float) -> Callable[[int, bytes], Hop | None]:
+    def _hop_of(self, af: int, addr: bytes) -> Hop | None:
+        """The forwarder's resolved hop to ``addr`` at ``self._now`` as a flow's Hop (the
+        same Hop while the resolver keeps the same entry)."""
         handler = self.python.handler
-        assert handler is not None
-        resolver = handler.forwarder.resolver
-        macs = self.python.macs
+        if handler is None:
+            return None
+        h = handler.forwarder.resolver.lookup(af, addr, self._now)
+        if h is None:
+            return None
+        memo = self._hops.get(addr)
+        if memo is not None and memo[0] is h:
+            return memo[1]
+        src_mac = self.python.macs.get(h.ifindex)
+        if src_mac is None:
+            return None
+        hop = Hop(h.ifindex, h.mac, src_mac, h.src, h.mtu)
+        if len(self._hops) >= HOP_MEMO:
+            self._hops.clear()
+        self._hops[addr] = (h, hop)
+        return hop
 
-        def hop_of(af: int, addr: bytes) -> Hop | None:
-            h = resolver.lookup(af, addr, now)
-            if h is None or h.ifindex not in macs:
-                return None
-            return Hop(h.ifindex, h.mac, macs[h.ifindex], h.src, h.mtu)
-
-        return hop_of
+    def _hop_lookup(self, now: float) -> Callable[[int, bytes], Hop | None]:
+        self._now = now
+        self._hops.clear()  # revalidation compares with what the resolver says now
+        return self._hop_of
 
     def sync(self) -> None:
         """Fold the program's counters into the stats; drop stale flows."""

@@ -25,7 +25,7 @@ from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import Action, Direction, PacketMeta, Verdict
 from pylvs.core.proto import TCP_ACTIVE, Table, TcpState, tcp_timeout
 from pylvs.datapath.xdp import schema
-from pylvs.datapath.xdp.schema import FlowCounts, key_bytes, value_bytes
+from pylvs.datapath.xdp.schema import FlowCounts, key_bytes
 
 ETH_HLEN = 14
 TUN_IPIP = 0  # the only tunnel type (and no tunnel flags) the program encapsulates
@@ -35,6 +35,7 @@ _SYN_RECV = int(TcpState.SYN_RECV)
 _STATE_AT = schema.VALUE_STATE_OFFSET
 _INPUT, _OUTPUT, _INPUT_ONLY = int(Table.INPUT), int(Table.OUTPUT), int(Table.INPUT_ONLY)
 _OWN_ACTIONS = (schema.FLOW_DR, schema.FLOW_TUN)  # the director sees one direction only
+_pack_value = schema.VALUE_FORMAT.pack  # the fields of schema.value_bytes, positional
 
 
 class FlowMaps(Protocol):
@@ -131,6 +132,7 @@ class FlowCache:
         self.maps = maps
         self.flows: dict[bytes, _Flow] = {}
         self.owned = 0  # flows whose state the program moves
+        self._last_key: tuple[object, bytes] = (None, b"")  # (meta, key) of the last pull
         self.stats = FlowCounters()
 
     def _skip(self, reason: str) -> None:
@@ -161,7 +163,9 @@ class FlowCache:
         if not conn.flags & F_HASHED or not _dest_takes_traffic(conn):
             self._skip("dest")
             return
-        kb = key_bytes(meta.af, protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
+        last = self._last_key
+        kb = last[1] if last[0] is meta else key_bytes(meta.af, protocol, meta.saddr,
+                                                       meta.sport, meta.daddr, meta.dport)
         outgoing = meta.direction == Direction.OUT
         own = (protocol == IPPROTO_TCP and action in _OWN_ACTIONS and not outgoing
                and bool(conn.flags & F_NOOUTPUT) and _no_unassured_template(conn))
@@ -182,18 +186,17 @@ class FlowCache:
         if action == schema.FLOW_TUN and not hop.src:
             self._skip("no-tunnel-source")
             return
-        vb = value_bytes(
-            action, hop.ifindex, hop.dst_mac, hop.src_mac,
-            tcp_table=_tcp_table(conn, outgoing), tcp_state=conn.state,
-            daf=af if action == schema.FLOW_TUN else meta.af,
-            new_addr=verdict.vaddr if outgoing else (
-                verdict.daddr if action != schema.FLOW_DR else b""),
-            new_port=(verdict.vport if outgoing else
-                      verdict.dport if action == schema.FLOW_NAT_IN else 0),
-            mtu=hop.mtu, tun_saddr=hop.src if action == schema.FLOW_TUN else b"",
-            flags=(schema.FLOW_F_OUT if outgoing else 0)
-            | (schema.FLOW_F_PMTU_DISC if action == schema.FLOW_TUN else 0)
-            | (schema.FLOW_F_OWN_STATE if own else 0))
+        tun = action == schema.FLOW_TUN
+        vb = _pack_value(
+            action, _tcp_table(conn, outgoing), conn.state, af if tun else meta.af,
+            hop.ifindex, hop.dst_mac, hop.src_mac,
+            (verdict.vport if outgoing else
+             verdict.dport if action == schema.FLOW_NAT_IN else 0).to_bytes(2, "big"),
+            min(hop.mtu, 0xFFFF),
+            verdict.vaddr if outgoing else (verdict.daddr if action != schema.FLOW_DR else b""),
+            hop.src if tun else b"",
+            (schema.FLOW_F_OUT if outgoing else 0) | (schema.FLOW_F_PMTU_DISC if tun else 0)
+            | (schema.FLOW_F_OWN_STATE if own else 0), 0)
         have = self.flows.get(kb)
         if have is not None and have.conn is conn and have.value == vb:
             return
@@ -214,6 +217,7 @@ class FlowCache:
         """Core is about to run a TCP packet the program passed up: first carry in the
         state (and counters) the program gave the connection, if its flow owns them."""
         kb = key_bytes(meta.af, meta.protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
+        self._last_key = (meta, kb)
         flow = self.flows.get(kb)
         if flow is None or not flow.own or not flow.conn.flags & F_HASHED:
             return
