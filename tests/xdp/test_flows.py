@@ -316,3 +316,31 @@ def test_flows_whose_next_hop_changed_are_removed() -> None:
 
     cache.revalidate(lower_mtu)
     assert maps.flows == {} and cache.stats.removed == 2
+
+
+def test_frame_handler_asks_the_table_it_holds_now() -> None:
+    """XdpDatapath swaps the frame handler's table for one that pulls states first
+    (_PullingTable): the handler must look the table up per frame."""
+    from scapy.layers.inet import IP, TCP
+    from scapy.layers.l2 import Ether
+
+    from pylvs.datapath.counters import Counters
+    from pylvs.datapath.frames import FrameHandler
+
+    asked: list[int] = []
+
+    class Table:
+        def process(self, meta: PacketMeta, now: float, rand32: object) -> None:
+            asked.append(meta.sport)
+
+    class Forwarder:
+        def apply(self, *args: object) -> None:
+            pass
+
+    t, _ = table(FwdMethod.DROUTE)
+    handler = FrameHandler(t, Forwarder(), Counters(), lambda: 7)  # type: ignore[arg-type]
+    handler.ipvs = Table()  # type: ignore[assignment]
+    frame = bytes(Ether() / IP(src="198.18.0.100", dst="198.18.0.150")
+                  / TCP(sport=40100, dport=80, flags="S"))
+    handler.handle(memoryview(frame), 0, 1, 1.0)
+    assert asked == [40100]
