@@ -15,6 +15,9 @@ arriving on the real servers' links are counted. Phases:
   namespace) routes the frames, addressed to rs1, like kernel IPVS-DR would;
 - ``bare``: the director's eth0 runs ``bench/xdp_bare.c`` (MACs rewritten, TTL - 1,
   XDP_TX; no flow lookup, no counters): what XDP costs at the least;
+- ``xdp_generic`` (reference): the same fast-path program with the same kind of flows
+  (installed by ``bench/fastpath_generic.py``, no daemon) attached in generic (skb) mode:
+  on veth, driver mode copies each frame out of its skb and the switch side rebuilds one;
 - ``xdp`` and ``python``: to VIP:9, a UDP service ``-s rr`` over both real servers
   ``-g``; the XDP phase first sends one datagram per source port slowly so each flow is
   scheduled (by Python) before the bursts.
@@ -68,7 +71,8 @@ from pylvs.lab.topology import CIP, VIP, build
 DISCARD_PORT = 9  # the benchmark's UDP service (no echo server listens there)
 SPORT_BASE = 20000
 SATURATED_SHARE = 0.99  # below this share delivered, the director dropped frames
-PHASES = ("direct", "forwarding", "bare", "xdp", "python")
+PHASES = ("direct", "forwarding", "bare", "xdp", "xdp_generic", "python")
+GENERIC_HELPER = Path(__file__).with_name("fastpath_generic.py")
 
 
 @dataclass
@@ -226,6 +230,10 @@ def prepare(name: str, lab: Lab, opts: argparse.Namespace, workdir: Path) -> Set
                     "net.ipv4.conf.eth0.send_redirects=0"):
             sh(lab, "director", "sysctl", "-q", "-w", key)
         daddr = rs1
+    elif name == "xdp_generic":
+        macs = ",".join(str(link_info(lab, h.role)["address"]) for h in topo.real_servers)
+        sh(lab, "director", sys.executable, str(GENERIC_HELPER), macs, CIP, VIP,
+           str(DISCARD_PORT), str(SPORT_BASE), str(opts.ports))
     elif name == "bare":
         obj = bare_forwarder.build(str(link_info(lab, "rs1")["address"]), dmac,
                                    workdir / f"{lab.prefix}bare.o")
@@ -238,7 +246,7 @@ def prepare(name: str, lab: Lab, opts: argparse.Namespace, workdir: Path) -> Set
         for host in topo.real_servers:
             sh(lab, "director", "pylvs-ipvsadm", "-a", "-u", f"{VIP}:{DISCARD_PORT}",
                "-r", host.address, "-g")
-    if name in ("xdp", "bare"):
+    if name in ("xdp", "bare", "xdp_generic"):
         xdp = link_info(lab, "director").get("xdp")
         prog = xdp.get("prog", {}) if isinstance(xdp, dict) else {}
         print(f"  {name}: director eth0 runs XDP program {prog.get('name')!r}")
@@ -320,7 +328,7 @@ def in_place_cost(setups: dict[str, Setup], packets: int) -> dict[str, float]:
     on: they cost a little, so the rounds run without)."""
     out = {}
     with progstats.run_time_stats():
-        for name in ("xdp", "bare"):
+        for name in ("xdp", "xdp_generic", "bare"):
             xdp = link_info(setups[name].lab, "director").get("xdp")
             prog = xdp.get("prog", {}) if isinstance(xdp, dict) else {}
             prog_id = int(prog.get("id", 0)) if isinstance(prog, dict) else 0
@@ -368,7 +376,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="pylvs-pps-") as tmp:
             work = Path(tmp)
             for lab_datapath, phases in (("none", ("direct", "forwarding")), ("none", ("bare",)),
-                                         ("xdp", ("xdp",)), ("python", ("python",))):
+                                         ("xdp", ("xdp",)), ("none", ("xdp_generic",)),
+                                         ("python", ("python",))):
                 print(f"building the lab for {' and '.join(phases)} ...", flush=True)
                 lab, _ = new_lab(lab_datapath)
                 labs.append(lab)
@@ -408,7 +417,8 @@ def report(setups: dict[str, Setup], cost: dict[str, float]) -> None:
     print("XDP programs per frame, BPF_PROG_TEST_RUN: fast path hit"
           f" {cost['hit']:.0f} ns, miss {cost['miss']:.0f} ns, bare forwarder"
           f" {cost['bare']:.0f} ns; on the benchmark's traffic (kernel run-time statistics):"
-          f" fast path {cost['xdp_in_place']:.0f} ns, bare forwarder"
+          f" fast path {cost['xdp_in_place']:.0f} ns (generic mode"
+          f" {cost['xdp_generic_in_place']:.0f} ns), bare forwarder"
           f" {cost['bare_in_place']:.0f} ns")
     print("median delivered pps: " + ", ".join(f"{n} {rate[n]:.0f}" for n in PHASES))
     print("median director CPU per forwarded packet (path minus direct): "
@@ -428,11 +438,13 @@ def report(setups: dict[str, Setup], cost: dict[str, float]) -> None:
     print(f"xdp_vs_forwarding={ratio('xdp', basis):.2f}"
           f" python_vs_forwarding={ratio('python', basis):.2f} basis={basis}"
           f" bare_vs_forwarding={ratio('bare', basis):.2f}"
+          f" xdp_generic_vs_forwarding={ratio('xdp_generic', basis):.2f}"
           f" xdp_rate_vs_forwarding={ratio('xdp', 'rate'):.2f}"
           f" python_rate_vs_forwarding={ratio('python', 'rate'):.2f}"
           f" director_ns_forwarding={director['forwarding']:.0f}"
           f" director_ns_xdp={director['xdp']:.0f} director_ns_bare={director['bare']:.0f}"
           f" director_ns_python={director['python']:.0f}"
+          f" director_ns_xdp_generic={director['xdp_generic']:.0f}"
           f" xdp_pps={rate['xdp']:.0f} forwarding_pps={rate['forwarding']:.0f}"
           f" xdp_hit_ns={cost['hit']:.0f} bare_ns={cost['bare']:.0f}"
           f" xdp_in_place_ns={cost['xdp_in_place']:.0f}"
