@@ -4,9 +4,10 @@ Runs real frames through ``FrameHandler.handle`` (parse, ``IPVS.process``,
 DR rewrite, hand-off to a send function that only counts) for a DR service
 with two real servers, and times each stage on its own: parse, parse +
 process, and the whole path, for new connections (SYN) and for packets of
-established connections; each figure is the best of several rounds, in
-CPU time of the thread (the machine may be shared). Prints
-one line per figure and a summary line.
+established connections (the parse also by the full parser, without the
+shortcut for plain TCP/UDP frames); each figure is the best of several
+rounds, in CPU time of the thread (the machine may be shared). Prints one
+line per figure and a summary line.
 
     .venv/bin/python bench/datapath.py [--conns 2000] [--packets 10] [--rounds 5]
 """
@@ -30,7 +31,7 @@ from pylvs.datapath.frames import FrameHandler
 from pylvs.datapath.kernel import NUD_REACHABLE, Egress
 from pylvs.datapath.neigh import Resolver
 from pylvs.packet.checksum import checksum, pseudo_sum
-from pylvs.packet.parse import parse_frame
+from pylvs.packet.parse import parse_frame, parse_full
 
 VIP = ipaddress.ip_address("198.18.0.150").packed
 RIPS = [ipaddress.ip_address(a).packed for a in ("198.18.0.171", "198.18.0.172")]
@@ -114,7 +115,7 @@ def main() -> None:
     syns = [tcp_frame(c, s, 0x02) for c, s in clients]
     acks = [tcp_frame(c, s, 0x10, b"x" * 64) for c, s in clients] * opts.packets
     now = 1000.0
-    best = {"new": 1.0, "est": 1.0, "parse": 1.0, "pp": 1.0}
+    best = {"new": 1.0, "est": 1.0, "parse": 1.0, "full": 1.0, "pp": 1.0}
     for _ in range(opts.rounds):
         sent = [0]
         handler, ipvs = build(sent)
@@ -127,6 +128,8 @@ def main() -> None:
         assert sent[0] == len(syns) + len(acks), (sent, handler.counters.as_dict())
         best["parse"] = min(best["parse"], timed(
             acks, lambda b, n: parse_frame(memoryview(b)[:n]) and None))
+        best["full"] = min(best["full"], timed(
+            acks, lambda b, n: parse_full(memoryview(b)[:n]) and None))
 
         def parse_process(buf: bytearray, n: int, ipvs: IPVS = ipvs) -> None:
             p = parse_frame(memoryview(buf)[:n])
@@ -137,13 +140,15 @@ def main() -> None:
         best["pp"] = min(best["pp"], timed(acks, parse_process))
     t_new, t_est, t_parse, t_pp = best["new"], best["est"], best["parse"], best["pp"]
     print(f"parse (established, 118-byte frame):      {t_parse * 1e6:7.2f} us")
+    print(f"  the same by the full parser (no shortcut): {best['full'] * 1e6:7.2f} us")
     print(f"parse + IPVS.process (established):       {t_pp * 1e6:7.2f} us")
     print(f"whole path, established connection:       {t_est * 1e6:7.2f} us"
           f"  = {1 / t_est:,.0f} packets/s")
     print(f"whole path, new connection (SYN):          {t_new * 1e6:7.2f} us"
           f"  = {1 / t_new:,.0f} packets/s")
     print(f"pps_established={1 / t_est:.0f} pps_new_conn={1 / t_new:.0f}"
-          f" parse_us={t_parse * 1e6:.2f} process_us={(t_pp - t_parse) * 1e6:.2f}"
+          f" parse_us={t_parse * 1e6:.2f} parse_full_us={best['full'] * 1e6:.2f}"
+          f" process_us={(t_pp - t_parse) * 1e6:.2f}"
           f" forward_us={(t_est - t_pp) * 1e6:.2f}")
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import struct
+from typing import Final
 
 from pylvs.core.constants import (
     AF_INET,
@@ -34,6 +35,9 @@ from .parsed import Parsed
 from .plain import parse_plain
 
 Buffer = bytes | bytearray | memoryview
+# The shortcut pays when this module is compiled (its bytes indexing is then plain C);
+# interpreted, the general parser's struct unpacking is quicker.
+SHORTCUT: Final = not __file__.endswith(".py")
 _IPV4 = struct.Struct("!BBHHHBBH4s4s")
 _IPV6 = struct.Struct("!IHBB16s16s")
 _PORTS = struct.Struct("!HH")
@@ -55,9 +59,9 @@ def parse_frame(
     With ``csum_not_ready`` and no ``csum_start`` the L4 checksum field of the
     packet is assumed (the usual CHECKSUM_PARTIAL layout for TCP/UDP; SCTP's
     CRC32c is then recomputed whole). The common frame (``plain.parse_plain``)
-    takes a shorter way to the same result.
+    takes a shorter way to the same result when this module is compiled.
     """
-    if csum_start < 0:
+    if SHORTCUT and csum_start < 0:
         plain = parse_plain(frame, direction, fwmark, csum_not_ready, verify_ip_checksum)
         if plain is not None:
             return plain
