@@ -1,18 +1,23 @@
 """Core engine costs: new connections per scheduler, lookups and memory with 1M entries.
 
-Usage: .venv/bin/python bench/core.py [--entries N] [--quick]
+Usage: .venv/bin/python bench/core.py [--entries N] [--quick] [--pure]
 
-Prints one line per measurement and ends with
+The first line says whether core runs compiled (``make native``) or from its
+sources (``--pure`` forces the sources: it sets PYLVS_PURE=1 before pylvs is
+imported). Prints one line per measurement and ends with
 ``new_conn_us_max=... lookup_us=... bytes_per_conn=... mh_build_ms=...``.
 Figures are medians of repeated batches measured in this run (CPU time of this
 thread, so that waiting for a busy core is not counted), with the garbage
 collector thresholds pylvsd sets (``--default-gc`` keeps Python's defaults).
+Each mh measurement starts with an empty slot memo, so a client's first
+connection pays for its SipHash.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
 import sys
 import time
@@ -20,13 +25,17 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if "--pure" in sys.argv[1:]:  # before the first pylvs import: pylvs.compiled reads it then
+    os.environ["PYLVS_PURE"] = "1"
 
+from pylvs.compiled import status
 from pylvs.control.daemon import GC_THRESHOLDS
 from pylvs.core.constants import IPPROTO_TCP, FwdMethod
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import TCP_ACK, TCP_SYN, Direction, PacketMeta
 from pylvs.core.model import DestSpec, ServiceSpec
 from pylvs.core.schedulers import SCHEDULERS
+from pylvs.core.schedulers.mh import forget_slots
 
 VIP = bytes([198, 18, 0, 150])
 WANTED = ("rr", "wrr", "wlc", "mh", "sh")
@@ -49,8 +58,6 @@ def _table(sched: str, ndest: int) -> IPVS:
     return t
 
 
-
-
 def _client(i: int) -> bytes:
     return bytes([10, (i >> 16) & 0xFF, (i >> 8) & 0xFF, i & 0xFF])
 
@@ -64,6 +71,7 @@ def _syns(n: int, base: int = 0) -> list[PacketMeta]:
 def new_conn_us(sched: str, ndest: int, rounds: int) -> float:
     """Median cost of one new connection (schedule + enter), in microseconds."""
     t = _table(sched, ndest)
+    forget_slots()  # mh: clients unseen by this run, as with its first measurement
     samples = []
     base = 0
     for _ in range(rounds):
@@ -177,7 +185,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer rounds, 100k entries")
     ap.add_argument("--default-gc", action="store_true",
                     help="keep Python's GC thresholds instead of pylvsd's")
+    ap.add_argument("--pure", action="store_true",
+                    help="run core from its sources (PYLVS_PURE=1), not compiled")
     args = ap.parse_args()
+    print(f"core: {status()}")
     if not args.default_gc:
         gc.set_threshold(*GC_THRESHOLDS)
     print(f"gc thresholds={gc.get_threshold()}" + (" (Python's defaults)" if args.default_gc
@@ -214,8 +225,9 @@ def main() -> None:
     mh_text = f"{mh:.1f}" if mh is not None else "na"
     print(f"mh_build dests=1000 ms={mh_text}")
     print(f"calibration dict_get_ns={dict_get_ns():.0f}")
+    core = "sources" if status().startswith("sources") else "compiled"
     print(f"new_conn_us_max={worst:.2f} lookup_us={lk:.2f} bytes_per_conn={bpc:.0f}"
-          f" mh_build_ms={mh_text}")
+          f" mh_build_ms={mh_text} core={core}")
 
 
 if __name__ == "__main__":

@@ -18,33 +18,34 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
+from typing import Final
 
 from pylvs.core.constants import (
     AF_INET,
     AF_INET6,
     DEST_F_AVAILABLE,
     DEST_F_OVERLOAD,
-    ConnFlag,
-    FwdMethod,
 )
 from pylvs.core.model import Dest
 from pylvs.core.proto import INITIAL_TIMEOUT
 
-# plain ints of the flags used per packet (enum arithmetic is too slow for the hot path)
-F_NOOUTPUT = int(ConnFlag.NOOUTPUT)
-F_INACTIVE = int(ConnFlag.INACTIVE)
-F_HASHED = int(ConnFlag.HASHED)
-F_TEMPLATE = int(ConnFlag.TEMPLATE)
-F_ONE_PACKET = int(ConnFlag.ONE_PACKET)
-FWD_MASQ = int(FwdMethod.MASQ)
+# plain ints of the ConnFlag/FwdMethod bits used per packet (enum arithmetic is too slow
+# for the hot path; literals, so that compiled code inlines them)
+F_NOOUTPUT: Final = 0x0080
+F_INACTIVE: Final = 0x0100
+F_HASHED: Final = 0x0040
+F_TEMPLATE: Final = 0x1000
+F_ONE_PACKET: Final = 0x2000
+FWD_MASQ: Final = 0
 
-TEMPLATE_RECHECK = 60  # seconds a template that still controls entries is re-armed for
-CTPL_ASSURED = 1  # template state once a connection it controls was confirmed
+TEMPLATE_RECHECK: Final = 60  # seconds a template that still controls entries is re-armed for
+CTPL_ASSURED: Final = 1  # template state once a connection it controls was confirmed
 
-_MASK16 = 0xFFFF
-_from_bytes = int.from_bytes
-_V6_MARK = 0x100  # above the protocol byte: keeps IPv6 keys apart from IPv4 ones
-INTERNED_FLAGS: dict[int, int] = {}  # one shared int object per flags value
+_MASK16: Final = 0xFFFF
+_MASK48: Final = (1 << 48) - 1
+_from_bytes: Final = int.from_bytes
+_V6_MARK: Final = 0x100  # above the protocol byte: keeps IPv6 keys apart from IPv4 ones
+INTERNED_FLAGS: Final[dict[int, int]] = {}  # one shared int object per flags value
 
 
 def intern_flags(flags: int) -> int:
@@ -58,8 +59,10 @@ def pack_key(af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes, dpo
         head = _V6_MARK | protocol
         return ((((head << 128 | int.from_bytes(saddr)) << 16 | sport) << 128
                  | int.from_bytes(daddr)) << 16) | dport
-    return ((((protocol << 32 | int.from_bytes(saddr)) << 16 | sport) << 32
-             | int.from_bytes(daddr)) << 16) | dport
+    # the same bits as ((((protocol << 32 | saddr) << 16 | sport) << 32 | daddr) << 16 | dport),
+    # built as two halves of at most 56 bits (machine ints when compiled)
+    return ((protocol << 48 | _from_bytes(saddr) << 16 | sport) << 48
+            | (_from_bytes(daddr) << 16 | dport))
 
 
 def key_af(key: int) -> int:
@@ -220,8 +223,8 @@ class ConnTable:
                   dport: int) -> Conn | None:
         """The entry of an inbound packet (client -> virtual service), if any."""
         if af == AF_INET:  # pack_key, inlined for the common case
-            return self.conns.get(((((protocol << 32 | _from_bytes(saddr)) << 16 | sport) << 32
-                                    | _from_bytes(daddr)) << 16) | dport)
+            return self.conns.get((protocol << 48 | _from_bytes(saddr) << 16 | sport) << 48
+                                  | (_from_bytes(daddr) << 16 | dport))
         return self.conns.get(pack_key(af, protocol, saddr, sport, daddr, dport))
 
     def lookup_reply(self, af: int, protocol: int, saddr: bytes, sport: int, daddr: bytes,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from enum import IntEnum, IntFlag
+from typing import Final
 
-AF_INET = 2
-AF_INET6 = 10
+AF_INET: Final = 2
+AF_INET6: Final = 10
 
-IPPROTO_ICMP = 1
-IPPROTO_TCP = 6
-IPPROTO_UDP = 17
-IPPROTO_ICMPV6 = 58
-IPPROTO_SCTP = 132
+IPPROTO_ICMP: Final = 1
+IPPROTO_TCP: Final = 6
+IPPROTO_UDP: Final = 17
+IPPROTO_ICMPV6: Final = 58
+IPPROTO_SCTP: Final = 132
 
 PROTO_NAMES = {IPPROTO_TCP: "TCP", IPPROTO_UDP: "UDP", IPPROTO_SCTP: "SCTP"}
 
@@ -59,7 +60,7 @@ class ConnFlag(IntFlag):
     NFCT = 0x10000
 
 
-CONN_F_FWD_MASK = 0x0007  # plain int: the forwarding method bits
+CONN_F_FWD_MASK: Final = 0x0007  # plain int: the forwarding method bits
 CONN_F_DEST_MASK = ConnFlag.FWD_MASK | ConnFlag.ONE_PACKET | ConnFlag.NFCT
 CONN_F_BACKUP_MASK = (
     ConnFlag.FWD_MASK
@@ -80,8 +81,8 @@ class DestFlag(IntFlag):
     OVERLOAD = 0x0002
 
 
-DEST_F_AVAILABLE = 0x0001  # plain ints of DestFlag, for the per-packet paths
-DEST_F_OVERLOAD = 0x0002
+DEST_F_AVAILABLE: Final = 0x0001  # plain ints of DestFlag, for the per-packet paths
+DEST_F_OVERLOAD: Final = 0x0002
 
 
 class TunType(IntEnum):
@@ -100,13 +101,13 @@ class TunFlag(IntFlag):
     REMCSUM = 2
 
 
-IPVS_VERSION = 0x010201
-CONN_TAB_BITS = 12
-CONN_TAB_SIZE = 1 << CONN_TAB_BITS
+IPVS_VERSION: Final = 0x010201
+CONN_TAB_BITS: Final = 12
+CONN_TAB_SIZE: Final = 1 << CONN_TAB_BITS
 
-SCHED_NAME_MAX = 15
-PE_NAME_MAX = 15
-MAX_PERSISTENCE_TIMEOUT = 2678400  # 31 days, ipvsadm's range
-DEFAULT_PERSISTENCE_TIMEOUT = 360  # libipvs IPVS_SVC_PERSISTENT_TIMEOUT (6*60)
-TEMPLATE_RECHECK_TIMEOUT = 60  # a template that still controls conns is re-armed for this
-DEST_TRASH_PERIOD = 120
+SCHED_NAME_MAX: Final = 15
+PE_NAME_MAX: Final = 15
+MAX_PERSISTENCE_TIMEOUT: Final = 2678400  # 31 days, ipvsadm's range
+DEFAULT_PERSISTENCE_TIMEOUT: Final = 360  # libipvs IPVS_SVC_PERSISTENT_TIMEOUT (6*60)
+TEMPLATE_RECHECK_TIMEOUT: Final = 60  # a template that still controls conns is re-armed for this
+DEST_TRASH_PERIOD: Final = 120

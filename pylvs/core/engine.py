@@ -19,7 +19,7 @@ ESTABLISHED.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from pylvs.core.conn import (
     CTPL_ASSURED,
@@ -71,37 +71,41 @@ if TYPE_CHECKING:
     from pylvs.core.ipvs import IPVS
     from pylvs.core.model import Dest, Service
 
-FTP_DATA_PORT = 20
-_intern = INTERNED_FLAGS.setdefault  # intern_flags without the call
-_from_bytes = int.from_bytes
-_SVC_ONEPACKET = int(SvcFlag.ONEPACKET)
-_SVC_PERSISTENT = int(SvcFlag.PERSISTENT)
-_SVC_SLOW = _SVC_ONEPACKET | _SVC_PERSISTENT  # services that take _schedule's full path
-_IN = int(Direction.IN)
-_OUT = int(Direction.OUT)
-_FORWARD = int(Action.FORWARD)
-_NAT_OUT = int(Action.NAT_OUT)
-_ESTABLISHED = int(TcpState.ESTABLISHED)
-_FIN_WAIT = int(TcpState.FIN_WAIT)
-_CLOSE = int(TcpState.CLOSE)
-_INPUT = int(Table.INPUT)
-_OUTPUT = int(Table.OUTPUT)
-_INPUT_ONLY = int(Table.INPUT_ONLY)
+FTP_DATA_PORT: Final = 20
+_intern: Final = INTERNED_FLAGS.setdefault  # intern_flags without the call
+_from_bytes: Final = int.from_bytes
+_SVC_ONEPACKET: Final = int(SvcFlag.ONEPACKET)
+_SVC_PERSISTENT: Final = int(SvcFlag.PERSISTENT)
+_SVC_SLOW: Final = _SVC_ONEPACKET | _SVC_PERSISTENT  # services that take _schedule's full path
+_IN: Final = int(Direction.IN)
+_OUT: Final = int(Direction.OUT)
+_FORWARD: Final = int(Action.FORWARD)
+_NAT_OUT: Final = int(Action.NAT_OUT)
+_PASS: Final = int(Action.PASS)
+_DROP: Final = int(Action.DROP)
+_REJECT: Final = int(Action.REJECT)
+_ESTABLISHED: Final = int(TcpState.ESTABLISHED)
+_FIN_WAIT: Final = int(TcpState.FIN_WAIT)
+_CLOSE: Final = int(TcpState.CLOSE)
+_TIME_WAIT: Final = int(TcpState.TIME_WAIT)
+_INPUT: Final = int(Table.INPUT)
+_OUTPUT: Final = int(Table.OUTPUT)
+_INPUT_ONLY: Final = int(Table.INPUT_ONLY)
 
 # Reasons named in verdicts that do not forward
-NO_SERVICE = "no-service"  # PASS: no virtual service for the packet
-NO_CONN = "no-conn"  # PASS: TCP segment that cannot open a connection, no entry
-FTP_DATA = "ftp-data"  # PASS: active FTP data from port 20 is never scheduled
-FTP_OTHER = "ftp-other-port"  # PASS: other port on an FTP service's VIP, no dest
-NO_DEST = "no-dest"  # REJECT: the scheduler found no destination
-ICMP_NO_DEST = "icmp-no-dest"  # DROP: ICMP error for a service without destination
-DEST_GONE = "dest-unavailable"  # DROP: the entry's destination was removed
-NOT_OURS = "no-reply-conn"  # PASS (REJECT with nat_icmp_send): reply matching no NAT entry
-RELATED_NO_CONN = "icmp-no-conn"  # PASS: ICMP error about no known entry
-UNSUPPORTED = "unsupported-protocol"  # PASS: IPVS handles only TCP, UDP and SCTP
+NO_SERVICE: Final = "no-service"  # PASS: no virtual service for the packet
+NO_CONN: Final = "no-conn"  # PASS: TCP segment that cannot open a connection, no entry
+FTP_DATA: Final = "ftp-data"  # PASS: active FTP data from port 20 is never scheduled
+FTP_OTHER: Final = "ftp-other-port"  # PASS: other port on an FTP service's VIP, no dest
+NO_DEST: Final = "no-dest"  # REJECT: the scheduler found no destination
+ICMP_NO_DEST: Final = "icmp-no-dest"  # DROP: ICMP error for a service without destination
+DEST_GONE: Final = "dest-unavailable"  # DROP: the entry's destination was removed
+NOT_OURS: Final = "no-reply-conn"  # PASS (REJECT with nat_icmp_send): reply matching no NAT entry
+RELATED_NO_CONN: Final = "icmp-no-conn"  # PASS: ICMP error about no known entry
+UNSUPPORTED: Final = "unsupported-protocol"  # PASS: IPVS handles only TCP, UDP and SCTP
 
-_HANDLED = frozenset({IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP})
-SCTP_TIMEOUT = 900  # the kernel's SCTP ESTABLISHED timeout
+_HANDLED: Final = frozenset({IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP})
+SCTP_TIMEOUT: Final = 900  # the kernel's SCTP ESTABLISHED timeout
 
 
 def process(ipvs: IPVS, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
@@ -211,15 +215,15 @@ def process_out(ipvs: IPVS, meta: PacketMeta, now: float) -> Verdict:
     conn = table.replies.get(key)
     if conn is None:
         if meta.related:
-            return Verdict(Action.PASS, reason=RELATED_NO_CONN)
+            return Verdict(_PASS, reason=RELATED_NO_CONN)
         if (
             ipvs.sysctls.nat_icmp_send
             and meta.protocol in (IPPROTO_TCP, IPPROTO_UDP)
             and not (meta.protocol == IPPROTO_TCP and meta.tcp_flags & TCP_RST)
             and _is_nat_real_server(ipvs, meta)
         ):
-            return Verdict(Action.REJECT, reason=NOT_OURS)
-        return Verdict(Action.PASS, reason=NOT_OURS)
+            return Verdict(_REJECT, reason=NOT_OURS)
+        return Verdict(_PASS, reason=NOT_OURS)
     _out_stats(ipvs, conn, meta.length)
     if not meta.related:
         set_state(ipvs, conn, meta.protocol, _OUT, meta.tcp_flags)
@@ -238,11 +242,10 @@ def _is_new_conn_expected(conn: Conn, protocol: int, reuse_mode: int) -> bool:
         return False
     state = conn.state
     return (
-        state == TcpState.TIME_WAIT
-        or state == TcpState.CLOSE
+        state in (_TIME_WAIT, _CLOSE)
         or bool(
             reuse_mode & 2
-            and state == TcpState.FIN_WAIT
+            and state == _FIN_WAIT
             and conn.flags & F_NOOUTPUT
         )
     )
@@ -255,20 +258,21 @@ def process_in(
     table = ipvs.conns
     protocol = meta.protocol
     if protocol not in _HANDLED:
-        return Verdict(Action.PASS, reason=UNSUPPORTED)
+        return Verdict(_PASS, reason=UNSUPPORTED)
     if meta.related:
         key = pack_key(meta.af, protocol, meta.daddr, meta.dport, meta.saddr, meta.sport)
         conn = table.conns.get(key)
         if conn is None:
-            return Verdict(Action.PASS, reason=RELATED_NO_CONN)
+            return Verdict(_PASS, reason=RELATED_NO_CONN)
         # ip_vs_in_icmp forwards it even when the dest was removed (only stats stop)
         _in_stats(ipvs, conn, meta.length)
         return _forward(conn)
 
     if meta.af == AF_INET:  # pack_key, inlined for the common case
-        key = ((((protocol << 32 | _from_bytes(meta.saddr)) << 16 | meta.sport) << 32
-                | _from_bytes(meta.daddr)) << 16) | meta.dport
+        vkey = _from_bytes(meta.daddr) << 16 | meta.dport  # also the service's index4 key
+        key = (protocol << 48 | _from_bytes(meta.saddr) << 16 | meta.sport) << 48 | vkey
     else:
+        vkey = -1
         key = pack_key(meta.af, protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
     conn = table.conns.get(key)
     sysctls = ipvs.sysctls
@@ -288,22 +292,21 @@ def process_in(
             dest = conn.dest
             if dest is not None and not dest.flags & DEST_F_AVAILABLE:
                 if not sysctls.expire_nodest_conn:
-                    return Verdict(Action.DROP, reason=DEST_GONE, conn=conn)
+                    return Verdict(_DROP, reason=DEST_GONE, conn=conn)
                 table.remove(conn, now)
                 conn = None
 
     if conn is None:
-        # IPVS.lookup_service, with its first probe inlined for packets without a mark
-        svc = None if meta.fwmark else ipvs.index.get((meta.af, protocol, meta.daddr,
-                                                         meta.dport, 0))
+        # IPVS.lookup_service, with its first probe inlined for IPv4 packets without a mark
+        svc = None if meta.fwmark or vkey < 0 else ipvs.index4[protocol].get(vkey)
         if svc is None:
             svc = ipvs.lookup_service(meta.af, protocol, meta.daddr, meta.dport, meta.fwmark)
         if svc is None:
-            return Verdict(Action.PASS, reason=NO_SERVICE)
+            return Verdict(_PASS, reason=NO_SERVICE)
         if protocol == IPPROTO_TCP:
             flags = meta.tcp_flags
             if flags & TCP_RST or not (flags & TCP_SYN or sysctls.sloppy_tcp):
-                return Verdict(Action.PASS, reason=NO_CONN)
+                return Verdict(_PASS, reason=NO_CONN)
         if not svc.flags & _SVC_SLOW and meta.sport != FTP_DATA_PORT:
             # the common case: neither persistent nor one-packet, not FTP data
             dport = meta.dport
@@ -479,8 +482,8 @@ def _leave(svc: Service, meta: PacketMeta) -> Verdict:
     rejected, not passed (reference §5.3 step 4 reads as "no connection").
     """
     if svc.port == FTP_PORT and meta.dport != FTP_PORT:
-        return Verdict(Action.PASS, reason=FTP_OTHER)
-    return Verdict(Action.REJECT, reason=NO_DEST)
+        return Verdict(_PASS, reason=FTP_OTHER)
+    return Verdict(_REJECT, reason=NO_DEST)
 
 
 def _schedule(
@@ -489,7 +492,7 @@ def _schedule(
 ) -> Conn | Verdict:
     """Create the entry of a new connection (ip_vs_schedule / ip_vs_sched_persist)."""
     if meta.sport == FTP_DATA_PORT:
-        return Verdict(Action.PASS, reason=FTP_DATA)
+        return Verdict(_PASS, reason=FTP_DATA)
     table = ipvs.conns
     dport = meta.dport
     flags = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno as _errno
+from typing import Final
 
 
 class IPVSError(Exception):
@@ -14,12 +15,12 @@ class IPVSError(Exception):
         super().__init__(detail or _errno.errorcode.get(err, str(err)))
 
 
-EEXIST = _errno.EEXIST
-ENOENT = _errno.ENOENT
-ESRCH = _errno.ESRCH
-EINVAL = _errno.EINVAL
-ERANGE = _errno.ERANGE
-EPERM = _errno.EPERM
-EOPNOTSUPP = _errno.EOPNOTSUPP
-EAFNOSUPPORT = _errno.EAFNOSUPPORT
-ENOMEM = _errno.ENOMEM
+EEXIST: Final = _errno.EEXIST
+ENOENT: Final = _errno.ENOENT
+ESRCH: Final = _errno.ESRCH
+EINVAL: Final = _errno.EINVAL
+ERANGE: Final = _errno.ERANGE
+EPERM: Final = _errno.EPERM
+EOPNOTSUPP: Final = _errno.EOPNOTSUPP
+EAFNOSUPPORT: Final = _errno.EAFNOSUPPORT
+ENOMEM: Final = _errno.ENOMEM

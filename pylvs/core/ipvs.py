@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 from pylvs.core.conn import Conn, ConnTable
 from pylvs.core.constants import (
@@ -19,6 +20,9 @@ from pylvs.core.constants import (
     DEST_F_AVAILABLE,
     DEST_F_OVERLOAD,
     DEST_TRASH_PERIOD,
+    IPPROTO_SCTP,
+    IPPROTO_TCP,
+    IPPROTO_UDP,
     ConnFlag,
     FwdMethod,
     SvcFlag,
@@ -34,14 +38,14 @@ from pylvs.core.schedulers import scheduler_class
 from pylvs.core.stats import Stats
 from pylvs.core.sysctl import Sysctls
 
-PERSISTENCE_ENGINES = frozenset({"sip"})
-INT_MAX = (1 << 31) - 1
+PERSISTENCE_ENGINES: Final = frozenset({"sip"})
+INT_MAX: Final = (1 << 31) - 1
 # plain ints of the flags the control operations combine (IntFlag arithmetic is slow)
-_DEST_MASK = int(CONN_F_DEST_MASK)
-_INACTIVE = int(ConnFlag.INACTIVE)
-_NOOUTPUT = int(ConnFlag.NOOUTPUT)
-_MASQ = int(FwdMethod.MASQ)
-_SVC_HASHED = int(SvcFlag.HASHED)
+_DEST_MASK: Final = int(CONN_F_DEST_MASK)
+_INACTIVE: Final = int(ConnFlag.INACTIVE)
+_NOOUTPUT: Final = int(ConnFlag.NOOUTPUT)
+_MASQ: Final = int(FwdMethod.MASQ)
+_SVC_HASHED: Final = int(SvcFlag.HASHED)
 TrashKey = tuple[ServiceKey, int, bytes, int]
 
 
@@ -72,6 +76,11 @@ def _index_key(key: ServiceKey) -> tuple[int, int, bytes, int, int]:
     return (key.af, key.protocol, key.addr, key.port, key.fwmark)
 
 
+def _index4_key(key: ServiceKey) -> int:
+    """The ``index4`` key of an IPv4 service without a mark (the packet path builds it too)."""
+    return int.from_bytes(key.addr) << 16 | key.port
+
+
 class IPVS:
     """Services and destinations of one director, with the kernel's control semantics."""
 
@@ -86,6 +95,9 @@ class IPVS:
         self.num_nullport_services = 0
         # services by (af, protocol, addr, port, fwmark): the per-packet lookup
         self.index: dict[tuple[int, int, bytes, int, int], Service] = {}
+        # the IPv4 services without a mark again: protocol -> (addr << 16 | port) -> service
+        self.index4: dict[int, dict[int, Service]] = {
+            IPPROTO_TCP: {}, IPPROTO_UDP: {}, IPPROTO_SCTP: {}}
         self.conns = ConnTable()
         self.sysctls = Sysctls()
         self.now = 0.0  # the latest time seen by process/expire (control ops use it)
@@ -204,6 +216,8 @@ class IPVS:
         svc.scheduler = sched(svc)
         self.services[key] = svc
         self.index[_index_key(key)] = svc
+        if key.af == AF_INET and not key.fwmark:
+            self.index4.setdefault(key.protocol, {})[_index4_key(key)] = svc
         self._count_special(svc, 1)
         return svc
 
@@ -237,6 +251,8 @@ class IPVS:
             svc.scheduler.done_service(svc)
         del self.services[svc.key]
         del self.index[_index_key(svc.key)]
+        if svc.af == AF_INET and not svc.fwmark:
+            del self.index4[svc.protocol][_index4_key(svc.key)]
         self._count_special(svc, -1)
 
     def flush(self) -> None:

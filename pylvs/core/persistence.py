@@ -18,12 +18,14 @@ differs from the behaviour reference:
 
 from __future__ import annotations
 
+from typing import Final
+
 from pylvs.core.conn import Conn, ConnTable, pack_key
 from pylvs.core.constants import AF_INET6, DEST_F_AVAILABLE
 from pylvs.core.model import Service
 from pylvs.core.sysctl import Sysctls
 
-FTP_PORT = 21
+FTP_PORT: Final = 21
 
 
 def client_net(af: int, saddr: bytes, netmask: int) -> bytes:

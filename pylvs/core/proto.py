@@ -9,6 +9,7 @@ connection whose replies never pass the director (INPUT-ONLY).
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Final
 
 from pylvs.core.constants import IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
 from pylvs.core.meta import TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN
@@ -30,23 +31,23 @@ class TcpState(IntEnum):
     SYNACK = 10
 
 
-_ESTABLISHED = int(TcpState.ESTABLISHED)
-_FIN_WAIT = int(TcpState.FIN_WAIT)
-_CLOSE = int(TcpState.CLOSE)
+_ESTABLISHED: Final = int(TcpState.ESTABLISHED)
+_FIN_WAIT: Final = int(TcpState.FIN_WAIT)
+_CLOSE: Final = int(TcpState.CLOSE)
 
-TCP_STATE_NAMES: tuple[str, ...] = tuple(s.name for s in TcpState)
+TCP_STATE_NAMES: Final[tuple[str, ...]] = tuple(s.name for s in TcpState)
 
 # Default timeout of each TCP state in seconds (index = state).
-TCP_TIMEOUTS: tuple[int, ...] = (2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120)
+TCP_TIMEOUTS: Final[tuple[int, ...]] = (2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120)
 
 # States counted in a destination's ActiveConn; every other state is InActConn.
-TCP_ACTIVE: tuple[bool, ...] = tuple(
+TCP_ACTIVE: Final[tuple[bool, ...]] = tuple(
     s in (TcpState.ESTABLISHED, TcpState.SYN_SENT, TcpState.SYN_RECV, TcpState.SYNACK)
     for s in TcpState
 )
 
 # Initial timeout of a new entry before its first packet ran the state machine.
-INITIAL_TIMEOUT = 3
+INITIAL_TIMEOUT: Final = 3
 
 
 class TcpEvent(IntEnum):
@@ -77,7 +78,7 @@ def _row(text: str) -> tuple[int, ...]:
 
 
 # Columns:            NO ES SS SR FW TW CL CW LA LI SA
-TCP_TABLES: tuple[tuple[tuple[int, ...], ...], ...] = (
+TCP_TABLES: Final[tuple[tuple[tuple[int, ...], ...], ...]] = (
     (  # INPUT
         _row("SR ES ES SR SR SR SR SR SR SR SR"),  # syn
         _row("CL CW SS TW TW TW CL CW LA LI TW"),  # fin

@@ -8,9 +8,10 @@ advanced by ``estimate()`` every ``ESTIMATOR_PERIOD`` seconds by the caller.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-ESTIMATOR_PERIOD = 2.0  # seconds between two estimator ticks, as the kernel's
-_U64 = (1 << 64) - 1
+ESTIMATOR_PERIOD: Final = 2.0  # seconds between two estimator ticks, as the kernel's
+_U64: Final = (1 << 64) - 1
 
 
 @dataclass(slots=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 
+from pylvs.core import conn, constants
 from pylvs.core.conn import ConnTable, pack_key, unpack_key
-from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, DestFlag, FwdMethod
+from pylvs.core.constants import IPPROTO_TCP, IPPROTO_UDP, ConnFlag, DestFlag, FwdMethod
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import TCP_ACK, TCP_FIN, TCP_SYN, Action, Direction, PacketMeta
 from pylvs.core.model import Dest, DestSpec, ServiceKey, ServiceSpec
@@ -43,6 +44,28 @@ def test_keys_round_trip_for_both_families() -> None:
         assert unpack_key(key) == (af, 17, a, 1234, b, 53)
     assert pack_key(2, 6, CIP, 1, VIP, 2) != pack_key(10, 6, bytes(12) + CIP, 1,
                                                        bytes(12) + VIP, 2)
+
+
+def test_a_key_packs_its_fields_in_the_documented_order() -> None:
+    key = pack_key(2, 6, CIP, 1234, VIP, 80)
+    expected = ((((6 << 32 | int.from_bytes(CIP)) << 16 | 1234) << 32
+                 | int.from_bytes(VIP)) << 16) | 80
+    assert key == expected
+    table_ = ConnTable()
+    assert table_.lookup_in(2, 6, CIP, 1234, VIP, 80) is None
+    dest = Dest(2, RS1, 80)
+    conn = table_.new(key, dest, 80, 0, 0.0)
+    assert table_.lookup_in(2, 6, CIP, 1234, VIP, 80) is conn
+    assert table_.lookup_in(2, 6, CIP, 1235, VIP, 80) is None
+
+
+def test_the_plain_int_flags_are_the_kernel_flags() -> None:
+    assert (conn.F_NOOUTPUT, conn.F_INACTIVE, conn.F_HASHED, conn.F_TEMPLATE,
+            conn.F_ONE_PACKET, conn.FWD_MASQ) == (
+        ConnFlag.NOOUTPUT, ConnFlag.INACTIVE, ConnFlag.HASHED, ConnFlag.TEMPLATE,
+        ConnFlag.ONE_PACKET, FwdMethod.MASQ)
+    assert (constants.DEST_F_AVAILABLE, constants.DEST_F_OVERLOAD) == (
+        DestFlag.AVAILABLE, DestFlag.OVERLOAD)
 
 
 def test_upper_threshold_overloads_and_lower_threshold_releases() -> None:

@@ -10,6 +10,7 @@ import pytest
 from pylvs.core.constants import AF_INET6, DestFlag, FwdMethod, SvcFlag, TunType
 from pylvs.core.errors import IPVSError
 from pylvs.core.ipvs import IPVS
+from pylvs.core.meta import TCP_SYN, PacketMeta
 from pylvs.core.model import DestSpec, ServiceKey, ServiceSpec
 
 VIP = bytes([198, 18, 0, 150])
@@ -168,3 +169,30 @@ def test_service_lookup_order() -> None:
     assert t.lookup_service(2, 6, VIP, 21).port == 21
     assert t.lookup_service(2, 6, VIP, 40000).port == 21  # FTP data via the port-21 service
     assert t.lookup_service(2, 6, VIP, 80) is None
+
+
+def test_an_ipv6_service_never_stands_for_the_ipv4_one_with_the_same_low_bits() -> None:
+    """::198.18.0.150 port 80 and 198.18.0.150:80 are two services, added and removed apart."""
+    t = IPVS()
+    v6 = bytes(12) + VIP
+    svc4 = t.add_service(ServiceSpec(addr=VIP, port=80, sched_name="rr"))
+    t.add_dest(svc4.key, DestSpec(addr=RS1, port=80))
+    t.add_service(ServiceSpec(af=AF_INET6, addr=v6, port=80, sched_name="rr", netmask=128))
+    t.add_service(ServiceSpec(fwmark=80, sched_name="rr"))
+    # the packet path's index holds IPv4 services without a mark only
+    assert [list(by_port.values()) for by_port in t.index4.values()] == [[svc4], [], []]
+    syn = PacketMeta(2, 6, RS2, VIP, 40000, 80, TCP_SYN, 60)
+    syn6 = PacketMeta(AF_INET6, 6, bytes(12) + RS2, v6, 40000, 80, TCP_SYN, 60)
+    assert t.process(syn, 0.0, lambda: 0).daddr == RS1
+    assert t.process(syn6, 0.0, lambda: 0).reason == "no-dest"
+    t.del_service(ServiceKey(AF_INET6, 6, v6, 80))
+    t.del_service(ServiceKey.for_fwmark(2, 80))
+    assert [list(by_port.values()) for by_port in t.index4.values()] == [[svc4], [], []]
+    assert t.process(syn6, 0.0, lambda: 0).reason == "no-service"
+    t.add_service(ServiceSpec(af=AF_INET6, addr=v6, port=80, sched_name="rr", netmask=128))
+    t.del_service(svc4.key)
+    assert not any(t.index4.values())
+    syn.sport += 1
+    assert t.process(syn, 0.0, lambda: 0).reason == "no-service"
+    syn6.sport += 1
+    assert t.process(syn6, 0.0, lambda: 0).reason == "no-dest"

@@ -11,7 +11,7 @@ from pylvs.core.constants import AF_INET6, IPPROTO_ICMP, SvcFlag
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta
 from pylvs.core.model import Dest, DestSpec, Service, ServiceSpec
-from pylvs.core.schedulers.hashing import fold_addr, hash_32, hsiphash_u32
+from pylvs.core.schedulers.hashing import fold_addr, hash_32, hsiphash_u32, hsiphash_u32_halves
 from pylvs.core.schedulers.mh import HASH1_KEY, HASH2_KEY, MH_TAB_SIZE, MaglevHashing
 
 VIP = bytes([198, 18, 0, 100])
@@ -63,6 +63,47 @@ def test_hsiphash_matches_the_kernel_vectors() -> None:
     for v, h1, h2 in vectors:
         assert hsiphash_u32(v, HASH1_KEY, HASH1_KEY) == h1
         assert hsiphash_u32(v, HASH2_KEY, HASH2_KEY) == h2
+
+
+def _siphash13_u32(value: int, k0: int, k1: int) -> int:
+    """SipHash-1-3 of ``value`` as 4 little-endian bytes, low 32 bits (test reference)."""
+    mask = (1 << 64) - 1
+
+    def rotl(x: int, r: int) -> int:
+        return ((x << r) | (x >> (64 - r))) & mask
+
+    v = [0x736F6D6570736575 ^ k0, 0x646F72616E646F6D ^ k1,
+         0x6C7967656E657261 ^ k0, 0x7465646279746573 ^ k1]
+
+    def sipround() -> None:
+        v[0] = (v[0] + v[1]) & mask
+        v[1] = rotl(v[1], 13) ^ v[0]
+        v[0] = rotl(v[0], 32)
+        v[2] = (v[2] + v[3]) & mask
+        v[3] = rotl(v[3], 16) ^ v[2]
+        v[0] = (v[0] + v[3]) & mask
+        v[3] = rotl(v[3], 21) ^ v[0]
+        v[2] = (v[2] + v[1]) & mask
+        v[1] = rotl(v[1], 17) ^ v[2]
+        v[2] = rotl(v[2], 32)
+
+    last = (4 << 56) | int.from_bytes(value.to_bytes(4, "little"), "little")
+    v[3] ^= last
+    sipround()
+    v[0] ^= last
+    v[2] ^= 0xFF
+    for _ in range(3):
+        sipround()
+    return (v[0] ^ v[1] ^ v[2] ^ v[3]) & 0xFFFFFFFF
+
+
+@settings(max_examples=300)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 2**64 - 1), st.integers(0, 2**64 - 1))
+def test_both_forms_of_hsiphash_compute_siphash_1_3(value: int, k0: int, k1: int) -> None:
+    """The 64-bit form (interpreted) and the 32-bit halves form (compiled) agree with it."""
+    expected = _siphash13_u32(value, k0, k1)
+    assert hsiphash_u32(value, k0, k1) == expected
+    assert hsiphash_u32_halves(value, k0, k1) == expected
 
 
 def test_hash_32_matches_the_kernel_samples() -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import socket
 
-import pytest
-
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta
 from pylvs.core.model import Dest, DestSpec, Service, ServiceSpec
@@ -133,12 +131,10 @@ def test_lblc_long_idle_time_catches_up_quickly_and_expires_old_entries() -> Non
     assert lab.go(X, 1e9 + 1) == "B"  # X was forgotten: wlc again
 
 
-def test_catching_up_after_idle_time_ends_as_running_every_tick(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_catching_up_after_idle_time_ends_as_running_every_tick() -> None:
     def run(cap: int) -> tuple[list[bytes], int]:
-        monkeypatch.setattr(locality, "MAX_CATCH_UP", cap)
         table: locality.LocalityTable[LblcEntry] = locality.LocalityTable()
+        table.max_catch_up = cap
         table.expiration = 7000.0
         table.collect(0.0)
         for i in range(40):  # entries last used every 500 s

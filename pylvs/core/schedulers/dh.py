@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from pylvs.core.meta import PacketMeta
     from pylvs.core.model import Dest, Service
 
-DH_TAB_BITS = 8
-DH_TAB_SIZE = 1 << DH_TAB_BITS
+DH_TAB_BITS: Final = 8
+DH_TAB_SIZE: Final = 1 << DH_TAB_BITS
 
 
 class DestinationHashing(Scheduler):

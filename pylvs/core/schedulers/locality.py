@@ -7,7 +7,7 @@ runs are caught up lazily, at the ``now`` of the next ``schedule`` call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, Protocol, TypeVar
 
 from pylvs.core.schedulers.base import Scheduler
 from pylvs.core.schedulers.hashing import fold_addr, hash_32
@@ -15,15 +15,15 @@ from pylvs.core.schedulers.hashing import fold_addr, hash_32
 if TYPE_CHECKING:
     from pylvs.core.model import Dest, Service
 
-TAB_BITS = 10
-TAB_SIZE = 1 << TAB_BITS
-TAB_MASK = TAB_SIZE - 1
-MAX_ENTRIES = TAB_SIZE * 16
-CHECK_EXPIRE_INTERVAL = 60.0  # seconds between garbage-collection runs
-ENTRY_TIMEOUT = 6 * 60.0  # unused this long: collectable when the table is over full
-DEFAULT_EXPIRATION = 24 * 60 * 60.0  # lblc_expiration / lblcr_expiration sysctl default
-COUNT_FOR_FULL_EXPIRATION = 30  # every 30th run is a full expiration check
-MAX_CATCH_UP = 2 * COUNT_FOR_FULL_EXPIRATION + 4  # ticks run at most per collect()
+TAB_BITS: Final = 10
+TAB_SIZE: Final = 1 << TAB_BITS
+TAB_MASK: Final = TAB_SIZE - 1
+MAX_ENTRIES: Final = TAB_SIZE * 16
+CHECK_EXPIRE_INTERVAL: Final = 60.0  # seconds between garbage-collection runs
+ENTRY_TIMEOUT: Final = 6 * 60.0  # unused this long: collectable when the table is over full
+DEFAULT_EXPIRATION: Final = 24 * 60 * 60.0  # lblc_expiration / lblcr_expiration sysctl default
+COUNT_FOR_FULL_EXPIRATION: Final = 30  # every 30th run is a full expiration check
+MAX_CATCH_UP: Final = 2 * COUNT_FOR_FULL_EXPIRATION + 4  # ticks run at most per collect()
 
 
 class Entry(Protocol):
@@ -56,6 +56,7 @@ class LocalityTable(Generic[E]):
         self.counter = 1
         self.expiration = DEFAULT_EXPIRATION
         self.next_check: float | None = None
+        self.max_catch_up = MAX_CATCH_UP  # ticks one collect() runs at most
 
     def bucket(self, af: int, addr: bytes) -> dict[bytes, E]:
         """The bucket that holds (or would hold) the entry for ``addr``."""
@@ -67,7 +68,7 @@ class LocalityTable(Generic[E]):
     def collect(self, now: float) -> None:
         """Run the garbage-collection ticks that fell due up to ``now``.
 
-        After a long idle time only the last MAX_CATCH_UP ticks run (at least
+        After a long idle time only the last ``max_catch_up`` ticks run (at least
         two full checks among them); the skipped ones advance the full-check
         counter. Entries only age while idle, so the later full checks remove
         all the skipped ones would have.
@@ -76,8 +77,8 @@ class LocalityTable(Generic[E]):
             self.next_check = now + CHECK_EXPIRE_INTERVAL  # the timer starts with the first use
             return
         pending = int((now - self.next_check) // CHECK_EXPIRE_INTERVAL) + 1
-        if pending > MAX_CATCH_UP:
-            skip = pending - MAX_CATCH_UP
+        if pending > self.max_catch_up:
+            skip = pending - self.max_catch_up
             self.counter = (self.counter - 1 + skip) % COUNT_FOR_FULL_EXPIRATION + 1
             self.next_check += skip * CHECK_EXPIRE_INTERVAL
         while now >= self.next_check:

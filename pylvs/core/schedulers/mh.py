@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from math import gcd
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from pylvs.core.constants import DEST_F_OVERLOAD, SCHED_MH_FALLBACK, SCHED_MH_PORT
 from pylvs.core.schedulers.base import Rand32, Scheduler
@@ -13,16 +13,17 @@ if TYPE_CHECKING:
     from pylvs.core.meta import PacketMeta
     from pylvs.core.model import Dest, Service
 
-MH_TAB_SIZE = 4093  # the kernel's default (CONFIG_IP_VS_MH_TAB_INDEX 12): a prime
-MH_TAB_BITS = 6  # weights are scaled to at most this many bits
-HASH1_KEY = 2654435761  # both 64-bit key words of the first hash
-HASH2_KEY = 2654446892  # both 64-bit key words of the second hash
-_FALLBACK = int(SCHED_MH_FALLBACK)
-_PORT = int(SCHED_MH_PORT)
+MH_TAB_SIZE: Final = 4093  # the kernel's default (CONFIG_IP_VS_MH_TAB_INDEX 12): a prime
+MH_TAB_BITS: Final = 6  # weights are scaled to at most this many bits
+HASH1_KEY: Final = 2654435761  # both 64-bit key words of the first hash
+HASH2_KEY: Final = 2654446892  # both 64-bit key words of the second hash
+_FALLBACK: Final = int(SCHED_MH_FALLBACK)
+_PORT: Final = int(SCHED_MH_PORT)
+_from_bytes: Final = int.from_bytes
 
 
-SLOT_MEMO_MAX = 1 << 16
-_slot_memo: dict[int, int] = {}  # memo of the pure function below, bounded
+SLOT_MEMO_MAX: Final = 1 << 16
+_slot_memo: Final[dict[int, int]] = {}  # memo of the pure function below, bounded
 
 
 def forget_slots() -> None:
@@ -132,7 +133,7 @@ class MaglevHashing(Scheduler):
             addr, port = pkt.saddr, pkt.sport
         if not flags & _PORT or pkt.protocol not in PORT_PROTOCOLS:
             port = 0
-        base = port + (int.from_bytes(addr, "big") if len(addr) == 4 else fold_addr(svc.af, addr))
+        base = port + (_from_bytes(addr) if len(addr) == 4 else fold_addr(svc.af, addr))
         ih = _slot_memo.get(base & M32)
         if ih is None:
             ih = lookup_slot(base & M32)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from pylvs.core.constants import DEST_F_OVERLOAD, SCHED_SH_FALLBACK, SCHED_SH_PORT
 from pylvs.core.schedulers.base import Rand32, Scheduler
@@ -12,11 +12,12 @@ if TYPE_CHECKING:
     from pylvs.core.meta import PacketMeta
     from pylvs.core.model import Dest, Service
 
-SH_TAB_BITS = 8
-SH_TAB_SIZE = 1 << SH_TAB_BITS
-SH_TAB_MASK = SH_TAB_SIZE - 1
-_FALLBACK = int(SCHED_SH_FALLBACK)
-_PORT = int(SCHED_SH_PORT)
+SH_TAB_BITS: Final = 8
+SH_TAB_SIZE: Final = 1 << SH_TAB_BITS
+SH_TAB_MASK: Final = SH_TAB_SIZE - 1
+_FALLBACK: Final = int(SCHED_SH_FALLBACK)
+_PORT: Final = int(SCHED_SH_PORT)
+_from_bytes: Final = int.from_bytes
 
 
 class SourceHashing(Scheduler):
@@ -70,7 +71,7 @@ class SourceHashing(Scheduler):
             addr, port = pkt.saddr, pkt.sport
         if not flags & _PORT or pkt.protocol not in PORT_PROTOCOLS:
             port = 0
-        a = int.from_bytes(addr, "big") if len(addr) == 4 else fold_addr(svc.af, addr)
+        a = _from_bytes(addr) if len(addr) == 4 else fold_addr(svc.af, addr)
         h = (((port + a) * GOLDEN_RATIO_32) & M32) >> (32 - SH_TAB_BITS)
         buckets = self.buckets
         d = buckets[h]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from math import gcd
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from pylvs.core.constants import DEST_F_OVERLOAD
 from pylvs.core.schedulers.base import Rand32, Scheduler
@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from pylvs.core.model import Dest, Service
 
 
-MAX_LEVELS = 256  # cached candidate lists, one per current-weight level
+MAX_LEVELS: Final = 256  # cached candidate lists, one per current-weight level
+_bisect_right: Final = bisect_right
 
 
 def _gcd_weight(svc: Service) -> int:
@@ -98,7 +99,7 @@ class WeightedRoundRobin(Scheduler):
             # the kernel walks every element after i; only those with weight >= cw can
             # be chosen, so walk those, minding the stop element in between
             cands = self._candidates(svc, self.cw)
-            k = bisect_right(cands, i)
+            k = _bisect_right(cands, i)
             while k < len(cands):
                 j = cands[k]
                 k += 1
