@@ -71,11 +71,8 @@ def _with_flags(frame: bytes, flags: int) -> bytes:
     return bytes(pkt)
 
 
-def test_state_changing_segments_go_to_python(clean: FastPathProgram) -> None:
-    """SYN, FIN, RST, and an ACK that moves SYN_RECV to ESTABLISHED are passed up from a
-    flow that does not own its connection's state."""
-    from pylvs.core.proto import Table, TcpState
-
+def _dr_tcp_flow() -> tuple[bytes, bytes, schema.FlowKey, schema.FlowValue]:
+    """The DR TCP case's SYN, an ACK of its connection, their flow key and flow value."""
     case = next(c for c in CASES if c.name == "dr-ipv4-tcp-syn")
     syn = case.frame
     ack = established(syn)
@@ -83,6 +80,15 @@ def test_state_changing_segments_go_to_python(clean: FastPathProgram) -> None:
     assert key is not None
     base = setup(case).value
     assert base is not None
+    return syn, ack, key, base
+
+
+def test_state_changing_segments_go_to_python(clean: FastPathProgram) -> None:
+    """SYN, FIN, RST, and an ACK that moves SYN_RECV to ESTABLISHED are passed up from a
+    flow that does not own its connection's state."""
+    from pylvs.core.proto import Table, TcpState
+
+    syn, ack, key, base = _dr_tcp_flow()
     before = clean.counters()["state"]
     clean.put_flow(key, base)
     assert clean.test_run(syn)[0] == schema.XDP_PASS  # SYN on an established flow
@@ -105,13 +111,7 @@ def test_own_state_flow_moves_its_state(clean: FastPathProgram) -> None:
     still passes SYN and RST up."""
     from pylvs.core.proto import Table, TcpState, tcp_next_state
 
-    case = next(c for c in CASES if c.name == "dr-ipv4-tcp-syn")
-    syn = case.frame
-    ack = established(syn)
-    key = flow_key_of(ack)
-    assert key is not None
-    base = setup(case).value
-    assert base is not None
+    syn, _ack, key, base = _dr_tcp_flow()
     base.tcp_table, base.tcp_state = int(Table.INPUT_ONLY), int(TcpState.SYN_RECV)
     base.flags |= schema.FLOW_F_OWN_STATE
     clean.put_flow(key, base)
