@@ -1,6 +1,9 @@
 """Micro-benchmark of the schedulers: cost of one schedule() call and of the mh table build.
 
-Usage: .venv/bin/python bench/sched.py [--quick]
+Usage: .venv/bin/python bench/sched.py [--quick] [--pure]
+
+The first line says whether core runs compiled or from its sources (``--pure``
+sets PYLVS_PURE=1 before pylvs is imported).
 
 For rr, wrr (uniform, mixed 1-5, and skewed: one dest 100, the rest 1), sh
 and mh with 2, 100 and 1000
@@ -14,10 +17,17 @@ machine inflates them less. Ends with one ``key=value`` summary line.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if "--pure" in sys.argv[1:]:  # before the first pylvs import: pylvs.compiled reads it then
+    os.environ["PYLVS_PURE"] = "1"
+
+from pylvs.compiled import status
 from pylvs.core.constants import IPPROTO_TCP
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta
@@ -69,6 +79,7 @@ def per_call_us(svc: Service, calls: int) -> float:
 
 def main() -> None:
     quick = "--quick" in sys.argv
+    print(f"core: {status()}")
     calls = 20_000 if quick else 100_000
     summary: dict[str, str] = {}
     print(f"{'scheduler':<14}{'dests':>6}{'us/call':>10}")

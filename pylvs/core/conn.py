@@ -23,6 +23,7 @@ from typing import Final
 from pylvs.core.constants import (
     AF_INET,
     AF_INET6,
+    COMPILED,
     DEST_F_AVAILABLE,
     DEST_F_OVERLOAD,
 )
@@ -223,6 +224,11 @@ class ConnTable:
                   dport: int) -> Conn | None:
         """The entry of an inbound packet (client -> virtual service), if any."""
         if af == AF_INET:  # pack_key, inlined for the common case
+            if COMPILED:  # byte by byte: machine-int operations, no call
+                return self.conns.get(
+                    (protocol << 48 | saddr[0] << 40 | saddr[1] << 32 | saddr[2] << 24
+                     | saddr[3] << 16 | sport) << 48
+                    | (daddr[0] << 40 | daddr[1] << 32 | daddr[2] << 24 | daddr[3] << 16 | dport))
             return self.conns.get((protocol << 48 | _from_bytes(saddr) << 16 | sport) << 48
                                   | (_from_bytes(daddr) << 16 | dport))
         return self.conns.get(pack_key(af, protocol, saddr, sport, daddr, dport))

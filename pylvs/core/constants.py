@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from enum import IntEnum, IntFlag
+from types import FunctionType
 from typing import Final
+
+
+def _runs_compiled() -> bool:
+    """Whether core runs compiled: mypyc turns the functions of a module into builtins."""
+    return not isinstance(_runs_compiled, FunctionType)
+
+
+COMPILED: Final = _runs_compiled()
+"""True when core runs compiled (mypyc). A few per-packet spots pick the arithmetic that is
+cheapest for the running form by it (machine-int operations compiled, few big-int operations
+interpreted); both forms compute the same values."""
 
 AF_INET: Final = 2
 AF_INET6: Final = 10

@@ -39,6 +39,7 @@ from pylvs.core.conn import (
 )
 from pylvs.core.constants import (
     AF_INET,
+    COMPILED,
     DEST_F_AVAILABLE,
     DEST_F_OVERLOAD,
     IPPROTO_SCTP,
@@ -104,7 +105,6 @@ NOT_OURS: Final = "no-reply-conn"  # PASS (REJECT with nat_icmp_send): reply mat
 RELATED_NO_CONN: Final = "icmp-no-conn"  # PASS: ICMP error about no known entry
 UNSUPPORTED: Final = "unsupported-protocol"  # PASS: IPVS handles only TCP, UDP and SCTP
 
-_HANDLED: Final = frozenset({IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP})
 SCTP_TIMEOUT: Final = 900  # the kernel's SCTP ESTABLISHED timeout
 
 
@@ -257,7 +257,7 @@ def process_in(
     """Process a packet from a client to a virtual service (or an ICMP error from one)."""
     table = ipvs.conns
     protocol = meta.protocol
-    if protocol not in _HANDLED:
+    if protocol != IPPROTO_TCP and protocol != IPPROTO_UDP and protocol != IPPROTO_SCTP:
         return Verdict(_PASS, reason=UNSUPPORTED)
     if meta.related:
         key = pack_key(meta.af, protocol, meta.daddr, meta.dport, meta.saddr, meta.sport)
@@ -269,8 +269,15 @@ def process_in(
         return _forward(conn)
 
     if meta.af == AF_INET:  # pack_key, inlined for the common case
-        vkey = _from_bytes(meta.daddr) << 16 | meta.dport  # also the service's index4 key
-        key = (protocol << 48 | _from_bytes(meta.saddr) << 16 | meta.sport) << 48 | vkey
+        if COMPILED:  # byte by byte: machine-int operations, no call
+            a = meta.daddr
+            vkey = a[0] << 40 | a[1] << 32 | a[2] << 24 | a[3] << 16 | meta.dport
+            a = meta.saddr
+            key = (protocol << 48 | a[0] << 40 | a[1] << 32 | a[2] << 24 | a[3] << 16
+                   | meta.sport) << 48 | vkey
+        else:
+            vkey = _from_bytes(meta.daddr) << 16 | meta.dport  # also the service's index4 key
+            key = (protocol << 48 | _from_bytes(meta.saddr) << 16 | meta.sport) << 48 | vkey
     else:
         vkey = -1
         key = pack_key(meta.af, protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)

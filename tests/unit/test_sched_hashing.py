@@ -13,6 +13,7 @@ from pylvs.core.meta import PacketMeta
 from pylvs.core.model import Dest, DestSpec, Service, ServiceSpec
 from pylvs.core.schedulers.hashing import fold_addr, hash_32, hsiphash_u32, hsiphash_u32_halves
 from pylvs.core.schedulers.mh import HASH1_KEY, HASH2_KEY, MH_TAB_SIZE, MaglevHashing
+from pylvs.core.schedulers.sh import SourceHashing
 
 VIP = bytes([198, 18, 0, 100])
 
@@ -170,6 +171,18 @@ def test_sh_port_flag_adds_the_source_port() -> None:
         assert name(choose(svc, saddr="10.0.0.1", sport=port)) == expected
     # without a port-carrying protocol the port is 0: bucket 39 -> .1
     assert name(choose(svc, saddr="10.0.0.1", sport=1000, proto=IPPROTO_ICMP)) == "198.18.9.1"
+
+
+@settings(max_examples=200)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 65535))
+def test_sh_picks_the_bucket_of_hash_32_of_address_plus_port(addr: int, port: int) -> None:
+    """Every address and port, high bits included (the compiled form multiplies by halves)."""
+    svc = make("sh", [(f"198.18.9.{i}", 1) for i in range(1, 9)], flags=SvcFlag.SCHED2)
+    sched = svc.scheduler
+    assert isinstance(sched, SourceHashing)
+    client = socket.inet_ntoa(addr.to_bytes(4))
+    bucket = hash_32((addr + port) & 0xFFFFFFFF, 8)
+    assert choose(svc, saddr=client, sport=port) is sched.buckets[bucket]
 
 
 def test_sh_fallback_rehashes_with_the_offset_added_twice() -> None:

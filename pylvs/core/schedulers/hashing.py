@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import FunctionType
 from typing import Final
 
-from pylvs.core.constants import AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
+from pylvs.core.constants import AF_INET6, COMPILED, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP
 
 GOLDEN_RATIO_32: Final = 0x61C88647
 M32: Final = 0xFFFFFFFF
@@ -13,15 +12,6 @@ M64: Final = 0xFFFFFFFFFFFFFFFF
 
 PORT_PROTOCOLS: Final = frozenset({IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP})
 """Protocols whose source port sh-port / mh-port add to the hash (others hash port 0)."""
-
-
-def _runs_compiled() -> bool:
-    """Whether this module runs compiled (mypyc turns its functions into builtins)."""
-    return not isinstance(_runs_compiled, FunctionType)
-
-
-COMPILED: Final = _runs_compiled()
-"""True when the hashing code runs compiled: the SipHash then works on 32-bit halves."""
 
 
 def hash_32(value: int, bits: int) -> int:

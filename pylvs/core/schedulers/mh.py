@@ -5,7 +5,7 @@ from __future__ import annotations
 from math import gcd
 from typing import TYPE_CHECKING, Final
 
-from pylvs.core.constants import DEST_F_OVERLOAD, SCHED_MH_FALLBACK, SCHED_MH_PORT
+from pylvs.core.constants import COMPILED, DEST_F_OVERLOAD, SCHED_MH_FALLBACK, SCHED_MH_PORT
 from pylvs.core.schedulers.base import Rand32, Scheduler
 from pylvs.core.schedulers.hashing import M32, PORT_PROTOCOLS, fold_addr, hsiphash_u32
 
@@ -133,7 +133,12 @@ class MaglevHashing(Scheduler):
             addr, port = pkt.saddr, pkt.sport
         if not flags & _PORT or pkt.protocol not in PORT_PROTOCOLS:
             port = 0
-        base = port + (_from_bytes(addr) if len(addr) == 4 else fold_addr(svc.af, addr))
+        if len(addr) != 4:
+            base = port + fold_addr(svc.af, addr)
+        elif COMPILED:  # byte by byte: machine-int operations, no call
+            base = port + (addr[0] << 24 | addr[1] << 16 | addr[2] << 8 | addr[3])
+        else:
+            base = port + _from_bytes(addr)
         ih = _slot_memo.get(base & M32)
         if ih is None:
             ih = lookup_slot(base & M32)

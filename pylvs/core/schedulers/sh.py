@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from pylvs.core.constants import DEST_F_OVERLOAD, SCHED_SH_FALLBACK, SCHED_SH_PORT
+from pylvs.core.constants import COMPILED, DEST_F_OVERLOAD, SCHED_SH_FALLBACK, SCHED_SH_PORT
 from pylvs.core.schedulers.base import Rand32, Scheduler
 from pylvs.core.schedulers.hashing import GOLDEN_RATIO_32, M32, PORT_PROTOCOLS, fold_addr
 
@@ -18,6 +18,8 @@ SH_TAB_MASK: Final = SH_TAB_SIZE - 1
 _FALLBACK: Final = int(SCHED_SH_FALLBACK)
 _PORT: Final = int(SCHED_SH_PORT)
 _from_bytes: Final = int.from_bytes
+_GOLDEN_HI: Final = GOLDEN_RATIO_32 >> 16  # 16-bit factors: compiled, every product is
+_GOLDEN_LO: Final = GOLDEN_RATIO_32 & 0xFFFF  # a machine-int one
 
 
 class SourceHashing(Scheduler):
@@ -71,8 +73,18 @@ class SourceHashing(Scheduler):
             addr, port = pkt.saddr, pkt.sport
         if not flags & _PORT or pkt.protocol not in PORT_PROTOCOLS:
             port = 0
-        a = _from_bytes(addr) if len(addr) == 4 else fold_addr(svc.af, addr)
-        h = (((port + a) * GOLDEN_RATIO_32) & M32) >> (32 - SH_TAB_BITS)
+        if COMPILED:  # machine ints only: the address byte by byte, the product by halves
+            if len(addr) == 4:
+                x = port + (addr[0] << 24 | addr[1] << 16 | addr[2] << 8 | addr[3])
+            else:
+                x = port + fold_addr(svc.af, addr)
+            xl = x & 0xFFFF
+            xh = (x >> 16) & 0xFFFF
+            h = ((xl * _GOLDEN_LO + (((xl * _GOLDEN_HI + xh * _GOLDEN_LO) & 0xFFFF) << 16))
+                 & M32) >> (32 - SH_TAB_BITS)
+        else:
+            a = _from_bytes(addr) if len(addr) == 4 else fold_addr(svc.af, addr)
+            h = (((port + a) * GOLDEN_RATIO_32) & M32) >> (32 - SH_TAB_BITS)
         buckets = self.buckets
         d = buckets[h]
         if d is None:
