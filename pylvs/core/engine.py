@@ -168,6 +168,18 @@ def _assure_template(conn: Conn) -> None:
         ctl.state |= CTPL_ASSURED
 
 
+def enter_tcp_state(ipvs: IPVS, conn: Conn, new: int) -> None:
+    """Put a TCP entry in state ``new`` with what a state change brings: the
+    active/inactive counts, the template assured on ESTABLISHED, the state's timeout."""
+    if new != conn.state:
+        set_active(conn, TCP_ACTIVE[new])
+        if new == _ESTABLISHED:
+            _assure_template(conn)
+    conn.state = new
+    timeouts = ipvs.timeouts
+    conn.timeout = tcp_timeout(new, timeouts.tcp, timeouts.tcpfin)
+
+
 def set_state(ipvs: IPVS, conn: Conn, protocol: int, direction: int, tcp_flags: int) -> None:
     """Run the protocol's state machine for one packet and set the entry's timeout."""
     timeouts = ipvs.timeouts
@@ -180,13 +192,7 @@ def set_state(ipvs: IPVS, conn: Conn, protocol: int, direction: int, tcp_flags: 
             table = _INPUT_ONLY
         else:
             table = _INPUT
-        new = tcp_next_state(table, conn.state, tcp_flags)
-        if new != conn.state:
-            set_active(conn, TCP_ACTIVE[new])
-            if new == _ESTABLISHED:
-                _assure_template(conn)
-        conn.state = new
-        conn.timeout = tcp_timeout(new, timeouts.tcp, timeouts.tcpfin)
+        enter_tcp_state(ipvs, conn, tcp_next_state(table, conn.state, tcp_flags))
     elif protocol == IPPROTO_UDP:
         conn.timeout = timeouts.udp
         if direction == _OUT:

@@ -19,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pylvs.core.conn import CTPL_ASSURED, F_HASHED, F_NOOUTPUT, F_TEMPLATE, Conn, set_active
+from pylvs.core.conn import CTPL_ASSURED, F_HASHED, F_NOOUTPUT, F_TEMPLATE, Conn
 from pylvs.core.constants import AF_INET, DEST_F_AVAILABLE, IPPROTO_TCP, IPPROTO_UDP, FwdMethod
+from pylvs.core.engine import enter_tcp_state
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import Action, Direction, PacketMeta, Verdict
-from pylvs.core.proto import TCP_ACTIVE, Table, TcpState, tcp_timeout
+from pylvs.core.proto import Table, TcpState
 from pylvs.datapath.xdp import schema
 from pylvs.datapath.xdp.schema import FlowCounts, key_bytes
 
@@ -234,18 +235,11 @@ class FlowCache:
         self._fold({id(flow.conn): (flow.conn, ip, ib, op, ob, seen)})
 
     def _adopt(self, flow: _Flow, state: int) -> None:
-        """The program moved the connection to ``state``: what core's state machine does
-        on such a change (active/inactive counts, template assured, the state's timeout)."""
+        """The program moved the connection to ``state``: core enters it as its own state
+        machine would (``enter_tcp_state``)."""
         conn = flow.conn
         if state != conn.state:
-            set_active(conn, TCP_ACTIVE[state])
-            if state == _ESTABLISHED:
-                ctl = conn.control
-                if ctl is not None and ctl.flags & F_TEMPLATE:
-                    ctl.state |= CTPL_ASSURED
-            conn.state = state
-            t = self.ipvs.timeouts
-            conn.timeout = tcp_timeout(state, t.tcp, t.tcpfin)
+            enter_tcp_state(self.ipvs, conn, state)
             self.stats.states_folded += 1
         flow.state = state
         v = flow.value
