@@ -58,16 +58,14 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from labshell import sh
+from labshell import cpu_seconds, sh
 from peers import PEERS, Peer, PeerSpec, running_peers
 
 from pylvs.lab.lab import Lab
 from pylvs.lab.topology import DIP, VIP, Topology, build
 
 RPS = re.compile(r"^Requests/sec:\s+([0-9.]+)", re.M)
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 NAT_SEGMENT = "198.19.0.0/24"
 NAT_PORT = 8080  # NAT: the service's real server port; "direct" uses 80
 FLAG = {"dr": "-g", "tun": "-i", "nat": "-m"}
@@ -86,12 +84,6 @@ def wrk(lab: Lab, url: str, opts: argparse.Namespace, close: bool) -> float:
     if errors:
         print(f"  wrk {url}: {errors.group(0)}")
     return float(m.group(1))
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 @contextmanager

@@ -36,7 +36,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from labshell import attempt, spawn
+from labshell import attempt, cpu_seconds, spawn
 
 from pylvs.lab.errors import LabError
 from pylvs.lab.lab import Lab
@@ -174,15 +174,11 @@ class Peer:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the peer's processes so far."""
-        tck = os.sysconf("SC_CLK_TCK")
-        total = 0
+        total = 0.0
         for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])
-        return total / tck
+            with suppress(OSError):
+                total += cpu_seconds(pid)
+        return total
 
     def stop(self) -> None:
         """SIGTERM (nginx's master stops its workers), SIGKILL after a grace period."""
