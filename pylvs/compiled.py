@@ -44,17 +44,24 @@ def sources(packages: Sequence[str] = COMPILED, root: Path = ROOT) -> list[Path]
 def stale_reason(packages: Sequence[str] = COMPILED, root: Path = ROOT,
                  group: str = GROUP) -> str | None:
     """Why the compiled modules cannot be used (None when every one is fresh)."""
-    lib = root / (group.replace(".", "/") + "__mypyc" + _EXT)
-    if not lib.exists():
+    built = _mtime(root / (group.replace(".", "/") + "__mypyc" + _EXT))
+    if built is None:
         return "not compiled (make native)"
-    built = lib.stat().st_mtime
     for src in sources(packages, root):
-        ext = src.with_name(src.stem + _EXT)
-        if not ext.exists():
+        compiled_at = _mtime(src.with_name(src.stem + _EXT))
+        if compiled_at is None:
             return f"{src.relative_to(root)} has no compiled module (make native)"
-        if src.stat().st_mtime > min(ext.stat().st_mtime, built):
+        if src.stat().st_mtime > min(compiled_at, built):
             return f"{src.relative_to(root)} changed after it was compiled (make native)"
     return None
+
+
+def _mtime(path: Path) -> float | None:
+    """``path``'s modification time, None when it does not exist (one stat per file)."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return None
 
 
 class _SourceFinder(importlib.abc.MetaPathFinder):
