@@ -223,7 +223,8 @@ def describe(status: dict[str, Any]) -> list[str]:
     ]
     interfaces = status.get("interfaces") or []
     if interfaces:
-        lines.append(f"  datapath: {status.get('datapath')} on {', '.join(interfaces)}")
+        where = status.get("datapath_detail") or ", ".join(interfaces)
+        lines.append(f"  datapath: {status.get('datapath')} on {where}")
     else:
         lines.append("  datapath: none (control only)")
     if status.get("code"):

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from pylvs.datapath import XDP_MODES
 from pylvs.lab.director import DATAPATHS
 from pylvs.lab.errors import LabError
 from pylvs.lab.lab import Lab
@@ -44,6 +45,10 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     shape.add_argument("--datapath", choices=DATAPATHS, default="auto",
                        help="pylvsd's packet path on the director's eth0; auto falls back to "
                        "control only when the daemon cannot serve packets (default auto)")
+    shape.add_argument("--xdp-mode", choices=XDP_MODES, default="auto",
+                       help="how the director's XDP program attaches: native (driver mode; "
+                       "the lab then puts XDP_PASS on the switch side of its veth) or generic "
+                       "(skb mode); auto: generic on the lab's veth (default auto)")
     sub = parser.add_subparsers(dest="lab_command", metavar="{up,down,status,exec,demo}")
     p = sub.add_parser("up", parents=[common, shape], help="build the lab (idempotent)")
     p.add_argument("--config", metavar="FILE", default=None,
@@ -71,7 +76,7 @@ def _up(args: argparse.Namespace) -> int:
     if config is not None and not os.path.isfile(config):
         print(f"pylvs lab: {args.config}: no such file", file=sys.stderr)
         return 2
-    lab.up(args.mode, args.real_servers, args.datapath, config=config)
+    lab.up(args.mode, args.real_servers, args.datapath, config=config, xdp_mode=args.xdp_mode)
     ok, lines = lab.status()
     print("\n".join(lines))
     return 0 if ok else 1
@@ -103,7 +108,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     return run_demo(
         args.prefix, mode=args.mode, real_servers=args.real_servers, datapath=args.datapath,
-        keep=args.keep, progress=_prog_progress,
+        xdp_mode=args.xdp_mode, keep=args.keep, progress=_prog_progress,
     )
 
 

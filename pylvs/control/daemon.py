@@ -23,6 +23,7 @@ from pylvs.control.transport import default_socket_path
 from pylvs.core.ipvs import IPVS
 from pylvs.core.stats import ESTIMATOR_PERIOD
 from pylvs.core.views import service_views
+from pylvs.datapath import XDP_MODES
 
 log = logging.getLogger("pylvsd")
 
@@ -68,6 +69,9 @@ def add_daemon_options(p: argparse.ArgumentParser) -> None:
                    help="serve packets on IFACE (repeatable); without it: control only")
     p.add_argument("--datapath", choices=DATAPATH_KINDS, default=None,
                    help="packet path when --interface is given (default auto)")
+    p.add_argument("--xdp-mode", choices=XDP_MODES, default="auto",
+                   help="how the XDP program attaches: native (driver) or generic (skb) mode;"
+                   " auto: generic on veth, else the driver's choice (default auto)")
     p.add_argument("--pidfile", metavar="FILE", default=None, help="write the pid here")
     p.add_argument("--log-level", default="info",
                    choices=("debug", "info", "warning", "error"), help="stderr log level")
@@ -115,6 +119,7 @@ class Daemon:
             "rules": self.rules_path,
             "config": self.opts.config,
             "datapath": self.datapath_kind,
+            "datapath_detail": str(getattr(self.datapath, "detail", "")),
             "code": compiled.status(),
             "interfaces": list(self.opts.interface),
             "argv": daemon_argv(self.opts),
@@ -151,7 +156,8 @@ class Daemon:
 
         interfaces = list(self.opts.interface)
         try:
-            built = datapath.create(kind, self.ipvs, interfaces, loop)
+            built = datapath.create(kind, self.ipvs, interfaces, loop,
+                                    xdp_mode=self.opts.xdp_mode)
             self.datapath = built
             self.datapath_kind = str(getattr(built, "kind", kind))
             built.start()
@@ -253,6 +259,8 @@ def daemon_argv(opts: argparse.Namespace) -> list[str]:
         argv += ["--interface", iface]
     if opts.datapath:
         argv += ["--datapath", opts.datapath]
+    if opts.xdp_mode != "auto":
+        argv += ["--xdp-mode", opts.xdp_mode]
     if opts.pidfile:
         argv += ["--pidfile", opts.pidfile]
     argv += ["--log-level", opts.log_level]

@@ -14,6 +14,7 @@ from typing import Protocol
 from pylvs.core.ipvs import IPVS
 
 KINDS = ("auto", "python", "xdp", "none")
+XDP_MODES = ("auto", "native", "generic")
 
 
 class DatapathError(Exception):
@@ -64,8 +65,9 @@ class NullDatapath:
 
 
 def create(kind: str, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractEventLoop,
-           log: logging.Logger | None = None) -> Datapath:
-    """The datapath of ``kind`` ("auto", "python", "xdp" or "none") on ``interfaces``."""
+           log: logging.Logger | None = None, xdp_mode: str = "auto") -> Datapath:
+    """The datapath of ``kind`` ("auto", "python", "xdp" or "none") on ``interfaces``; an
+    XDP program attaches in ``xdp_mode`` ("auto", "native" or "generic")."""
     log = log if log is not None else logging.getLogger("pylvs.datapath")
     if kind == "none":
         return NullDatapath()
@@ -86,5 +88,5 @@ def create(kind: str, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractE
             log.info("datapath auto: using the python datapath (xdp unavailable: %s)", exc)
             return PythonDatapath(ipvs, interfaces, loop, log)
         return XdpDatapath(ipvs, interfaces, loop, log, program=program,
-                           fallback=kind == "auto")
+                           fallback=kind == "auto", xdp_mode=xdp_mode)
     return PythonDatapath(ipvs, interfaces, loop, log)

@@ -36,12 +36,13 @@ class NetlinkFailure(OSError):
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """An interface: its index, name, MAC address and MTU."""
+    """An interface: its index, name, MAC address, MTU and kind ("veth", "" for a NIC)."""
 
     index: int
     name: str
     mac: bytes
     mtu: int = 1500
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,9 @@ class KernelNet:
             raise LookupError(f"no interface {name or index!r}: {exc}") from exc
         addr = msg.get_attr("IFLA_ADDRESS") or "00:00:00:00:00:00"
         mtu = int(msg.get_attr("IFLA_MTU") or 0)
-        return Link(index, str(msg.get_attr("IFLA_IFNAME")), mac_bytes(addr), mtu)
+        info = msg.get_attr("IFLA_LINKINFO")
+        kind = str(info.get_attr("IFLA_INFO_KIND") or "") if info is not None else ""
+        return Link(index, str(msg.get_attr("IFLA_IFNAME")), mac_bytes(addr), mtu, kind)
 
     def route(self, af: int, addr: bytes) -> Egress | None:
         """The egress interface and next hop towards ``addr`` (None when unroutable)."""

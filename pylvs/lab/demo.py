@@ -116,6 +116,7 @@ def run_demo(
     mode: str = "dr",
     real_servers: int = 2,
     datapath: str = "auto",
+    xdp_mode: str = "auto",
     keep: bool = False,
     progress: Say = print,
     say: Say = print,
@@ -124,7 +125,7 @@ def run_demo(
     lab = Lab(prefix, progress=progress)
     try:
         progress(f"building the {mode.upper()} lab {prefix!r}")
-        state = lab.up(mode, real_servers, datapath)
+        state = lab.up(mode, real_servers, datapath, xdp_mode=xdp_mode)
         demo = Demo(lab, lab.topology(), say)
         _steps(demo, state.daemon_datapath, state.daemon_note, progress)
         say("demo: OK")

@@ -32,7 +32,8 @@ def venv_bin() -> Path:
 
 
 def daemon_argv(socket: Path, workdir: Path, datapath: str,
-                interfaces: tuple[str, ...] = ("eth0",), config: str | None = None) -> list[str]:
+                interfaces: tuple[str, ...] = ("eth0",), config: str | None = None,
+                xdp_mode: str = "auto") -> list[str]:
     """The ``pylvsd`` command line for the lab director (``config``: its ``--config``)."""
     argv = [
         str(venv_bin() / "pylvsd"),
@@ -46,11 +47,14 @@ def daemon_argv(socket: Path, workdir: Path, datapath: str,
         for name in interfaces:
             argv += ["--interface", name]
         argv += ["--datapath", datapath]
+        if xdp_mode != "auto":
+            argv += ["--xdp-mode", xdp_mode]
     return argv
 
 
 def start(netns: str, socket: Path, workdir: Path, datapath: str,
-          interfaces: tuple[str, ...] = ("eth0",), config: str | None = None) -> DaemonStart:
+          interfaces: tuple[str, ...] = ("eth0",), config: str | None = None,
+          xdp_mode: str = "auto") -> DaemonStart:
     """Start pylvsd in ``netns`` and wait for its control socket.
 
     With ``datapath="auto"``, a daemon that cannot serve packets on eth0 yet is restarted
@@ -61,7 +65,7 @@ def start(netns: str, socket: Path, workdir: Path, datapath: str,
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "rules").touch()
     try:
-        return _start(netns, socket, workdir, datapath, interfaces, config)
+        return _start(netns, socket, workdir, datapath, interfaces, config, xdp_mode)
     except LabError as exc:
         if datapath != "auto":
             raise
@@ -72,8 +76,9 @@ def start(netns: str, socket: Path, workdir: Path, datapath: str,
 
 
 def _start(netns: str, socket: Path, workdir: Path, datapath: str,
-           interfaces: tuple[str, ...], config: str | None = None) -> DaemonStart:
-    argv = daemon_argv(socket, workdir, datapath, interfaces, config)
+           interfaces: tuple[str, ...], config: str | None = None,
+           xdp_mode: str = "auto") -> DaemonStart:
+    argv = daemon_argv(socket, workdir, datapath, interfaces, config, xdp_mode)
     log = workdir / "pylvsd.log"
     socket.unlink(missing_ok=True)
     env = dict(os.environ, PYLVS_SOCKET=str(socket))

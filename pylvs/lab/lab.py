@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pylvs.datapath import XDP_MODES
 from pylvs.lab import director, nginx
 from pylvs.lab.errors import LabError
 from pylvs.lab.system import alive, in_netns, list_netns, netns_pids, run, stop_processes
@@ -56,6 +57,7 @@ class LabState:
     daemon_datapath: str = "none"  # what the daemon runs: none means control only
     daemon_note: str = ""
     peer_xdp: bool = False  # XDP_PASS on the switch side of the director's veth
+    xdp_mode: str = "auto"  # pylvsd --xdp-mode
     nginx_pids: dict[str, int] = field(default_factory=dict)
     echo_pids: dict[str, int] = field(default_factory=dict)
     decap: dict[str, str] = field(default_factory=dict)  # TUN: how each real server decaps
@@ -115,7 +117,7 @@ class Lab:
     # ---- up -------------------------------------------------------------------------------
 
     def up(self, mode: str = "dr", real_servers: int = 2, datapath: str = "auto",
-           config: str | None = None) -> LabState:
+           config: str | None = None, xdp_mode: str = "auto") -> LabState:
         """Build the lab; a complete lab of the same shape is left as it is.
 
         A half-built or different lab of this prefix is removed first. If any step fails,
@@ -124,12 +126,15 @@ class Lab:
         topo = build(self.prefix, mode, real_servers)
         if datapath not in director.DATAPATHS:
             raise LabError(f"unknown datapath {datapath!r}: use {', '.join(director.DATAPATHS)}")
+        if xdp_mode not in XDP_MODES:
+            raise LabError(f"unknown XDP mode {xdp_mode!r}: use {', '.join(XDP_MODES)}")
         current = self.state()
         if (
             current is not None
             and (current.mode, current.real_servers, current.datapath) == (mode, real_servers,
                                                                           datapath)
             and current.config == config
+            and current.xdp_mode == xdp_mode
             and set(self.namespaces()) == set(topo.namespaces)
             and self._processes_alive(current)
         ):
@@ -139,7 +144,7 @@ class Lab:
             self.progress(f"removing the previous lab {self.prefix!r}")
             self.down()
         try:
-            return self._build(topo, datapath, config)
+            return self._build(topo, datapath, config, xdp_mode)
         except BaseException:
             self.progress("lab up failed: removing what was built")
             self.down()
@@ -151,7 +156,8 @@ class Lab:
             pids.append(st.daemon_pid)
         return all(alive(p) for p in pids)
 
-    def _build(self, topo: Topology, datapath: str, config: str | None = None) -> LabState:
+    def _build(self, topo: Topology, datapath: str, config: str | None = None,
+               xdp_mode: str = "auto") -> LabState:
         nginx_bin = self._nginx_path or nginx.nginx_binary()
         self.dir.mkdir(parents=True, exist_ok=True)
         self.progress(f"creating {len(topo.namespaces)} namespaces and the segment")
@@ -165,7 +171,7 @@ class Lab:
             self._add_host(topo, host)
         run(in_netns(topo.host("client").netns, ["ethtool", "-K", "eth0", "tx", "off"]))
         st = LabState(self.prefix, topo.mode, len(topo.real_servers), datapath, None,
-                      config=config)
+                      config=config, xdp_mode=xdp_mode)
         for host in topo.real_servers:
             self.progress(f"starting nginx on {host.role} and setting it up as a real server")
             st.nginx_pids[host.role] = self._start_nginx(host, nginx_bin)
@@ -174,12 +180,12 @@ class Lab:
                 how = self._realserver_setup(host, topo.mode)
                 if how:
                     st.decap[host.role] = how
-        if datapath in ("auto", "xdp"):
-            st.peer_xdp = self._peer_xdp(topo, datapath)
+        if datapath in ("auto", "xdp") and xdp_mode == "native":
+            st.peer_xdp = self._peer_xdp(topo, datapath)  # generic mode sends skbs
         self.progress(f"starting pylvsd on the director (datapath {datapath})")
         started = director.start(
             topo.host("director").netns, self.socket, self.dir / "director", datapath,
-            tuple(link.ifname for link in topo.host("director").links), config,
+            tuple(link.ifname for link in topo.host("director").links), config, xdp_mode,
         )
         st.daemon_pid, st.daemon_datapath = started.pid, started.datapath
         st.daemon_note = started.note

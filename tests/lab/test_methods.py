@@ -69,17 +69,23 @@ def rules(method: str) -> str:
 
 @pytest.fixture(
     scope="module",
-    params=[(m, d) for m in ("dr", "tun", "nat") for d in ("python", "xdp")],
+    params=[(m, d) for m in ("dr", "tun", "nat") for d in ("python", "xdp", "xdp-native")],
     ids=lambda p: f"{p[0]}-{p[1]}",
 )
 def method_lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, Lab]]:
     """A lab wired for the method, with the services of :func:`rules` applied; each method
-    runs once with each datapath."""
-    method, datapath = request.param
+    runs once with each datapath: Python, XDP as the daemon attaches it on veth by default
+    (generic mode), and XDP in driver mode (XDP_PASS on the switch side of the veth)."""
+    method, variant = request.param
+    datapath, _, native = variant.partition("-")
     lab = Lab(unique_prefix())
     try:
-        state = lab.up(method, 2, datapath)
+        state = lab.up(method, 2, datapath, xdp_mode=native or "auto")
         assert state.daemon_datapath == datapath, f"pylvsd: {state.daemon_note}"
+        if datapath == "xdp":
+            status = on_director(lab, "pylvs", "director", "status")
+            attached = "native mode" if native else "generic mode: veth"
+            assert f"datapath: xdp on eth0 ({attached})" in status, status
         on_director(lab, "pylvs-ipvsadm", "-R", stdin=rules(method))
         yield method, lab
     finally:

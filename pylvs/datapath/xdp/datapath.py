@@ -20,6 +20,7 @@ from typing import Any
 from pylvs.core.constants import IPPROTO_TCP
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta, Verdict
+from pylvs.datapath import XDP_MODES
 from pylvs.datapath.python import PythonDatapath
 from pylvs.datapath.xdp.flows import FlowCache, Hop
 from pylvs.datapath.xdp.loader import PIN_ROOT, FastPathProgram
@@ -27,6 +28,21 @@ from pylvs.datapath.xdp.loader import PIN_ROOT, FastPathProgram
 SYNC_PERIOD = 0.5  # seconds between folds of the program's counters into the stats
 REVALIDATE_EVERY = 4  # syncs between checks of the flows' next hops
 HOP_MEMO = 4096  # next hops remembered as flow Hops
+
+
+def attach_mode(requested: str, link_kind: str) -> tuple[str, str]:
+    """The XDP mode to attach in on a link of ``link_kind`` when ``requested`` was asked
+    for, and why. "auto" takes generic (skb) mode on a veth: there, driver mode copies
+    every frame that arrives without XDP headroom (all frames a socket sent) and XDP_TX
+    only reaches a peer that runs an XDP program too, which a director cannot count on;
+    elsewhere it lets the kernel choose (driver mode where the driver has it)."""
+    if requested not in XDP_MODES:
+        raise ValueError(f"unknown XDP mode {requested!r}: choose one of {', '.join(XDP_MODES)}")
+    if requested == "auto" and link_kind == "veth":
+        return "generic", "veth"
+    if requested == "auto":
+        return "auto", "the driver's choice"
+    return requested, ""
 
 
 class _InstallingForwarder:
@@ -81,7 +97,8 @@ class XdpDatapath:
     def __init__(self, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractEventLoop,
                  log: logging.Logger, program: FastPathProgram | None = None,
                  python: PythonDatapath | None = None, pin_root: Path = PIN_ROOT,
-                 fallback: bool = False) -> None:
+                 fallback: bool = False, xdp_mode: str = "auto") -> None:
+        attach_mode(xdp_mode, "")  # an unknown mode fails here, before anything starts
         self.ipvs = ipvs
         self.interfaces = list(interfaces)
         self.loop = loop
@@ -91,6 +108,8 @@ class XdpDatapath:
                                                                        loop, log)
         self.pin_root = pin_root
         self.fallback = fallback  # "auto": an attach failure leaves the Python datapath alone
+        self.xdp_mode = xdp_mode
+        self.detail = ""  # how the program is attached, for status
         self.cache: FlowCache | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._sync_pending = False
@@ -132,14 +151,18 @@ class XdpDatapath:
             self.stop()
             raise
         self._arm()
-        self.log.info("xdp fast path on %s", ", ".join(self.interfaces))
+        self.log.info("xdp fast path on %s", self.detail)
 
     def _attach(self, ifindex: int, name: str) -> None:
-        assert self.program is not None
+        assert self.program is not None and self.python.net is not None
+        mode, why = attach_mode(self.xdp_mode, self.python.net.link(index=ifindex).kind)
         try:
-            self.program.attach(ifindex)
+            self.program.attach(ifindex, mode)
         except OSError as exc:
             raise OSError(exc.errno, f"{name}: {exc.strerror}") from exc
+        shown = "native or generic mode" if mode == "auto" else f"{mode} mode"
+        where = f"{name} ({shown}: {why})" if why else f"{name} ({shown})"
+        self.detail = f"{self.detail}, {where}" if self.detail else where
 
     def stop(self) -> None:
         """Fold the last counters, detach, unpin, unload; stop the Python datapath."""

@@ -8,6 +8,8 @@ import os
 from typing import Any
 
 BPF_ANY, BPF_NOEXIST, BPF_EXIST = 0, 1, 2
+BPF_XDP = 37  # enum bpf_attach_type: an XDP link
+XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE = 1 << 1, 1 << 2  # generic (skb) / driver mode
 
 
 class LibbpfError(OSError):
@@ -36,6 +38,12 @@ class TestRunOpts(ctypes.Structure):
     ]
 
 
+class LinkCreateOpts(ctypes.Structure):
+    """The head of struct bpf_link_create_opts (libbpf 1.x): ``sz`` covers only ``flags``."""
+
+    _fields_ = [("sz", ctypes.c_size_t), ("flags", ctypes.c_uint32), ("pad", ctypes.c_uint32)]
+
+
 _lib: Any = None
 _VP, _INT, _U32, _CP = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32, ctypes.c_char_p
 _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
@@ -45,8 +53,7 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "bpf_object__find_program_by_name": (_VP, [_VP, _CP]),
     "bpf_object__find_map_fd_by_name": (_INT, [_VP, _CP]),
     "bpf_program__fd": (_INT, [_VP]),
-    "bpf_program__attach_xdp": (_VP, [_VP, _INT]),
-    "bpf_link__destroy": (_INT, [_VP]),
+    "bpf_link_create": (_INT, [_INT, _INT, _INT, ctypes.POINTER(LinkCreateOpts)]),
     "bpf_map_update_elem": (_INT, [_INT, _VP, _VP, ctypes.c_uint64]),
     "bpf_map_lookup_elem": (_INT, [_INT, _VP, _VP]),
     "bpf_map_lookup_and_delete_elem": (_INT, [_INT, _VP, _VP]),

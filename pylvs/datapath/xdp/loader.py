@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from pylvs.datapath import XDP_MODES
 from pylvs.datapath.xdp import libbpf
 from pylvs.datapath.xdp.build import build
 from pylvs.datapath.xdp.schema import (
@@ -29,6 +30,8 @@ PIN_ROOT = Path("/sys/fs/bpf/pylvs")
 MAX_FRAME = 9216  # bytes of output room for a test run
 ZERO_STATS = bytes(ctypes.sizeof(FlowStats))
 BATCH_ENTRIES = 1024  # map entries per batched read
+ATTACH_FLAGS = {"auto": 0, "native": libbpf.XDP_FLAGS_DRV_MODE,
+                "generic": libbpf.XDP_FLAGS_SKB_MODE}
 
 
 def _raw(x: ctypes.Structure | bytes) -> bytes:
@@ -76,7 +79,7 @@ class FastPathProgram:
         self._flows_fd, self._stats_fd = self.map_fds["flows"], self.map_fds["flow_stats"]
         self._stats_buf = ctypes.create_string_buffer(ctypes.sizeof(FlowStats))
         self._value_buf = ctypes.create_string_buffer(ctypes.sizeof(FlowValue))
-        self.attached: dict[int, int] = {}  # ifindex -> its bpf_link (address)
+        self.attached: dict[int, int] = {}  # ifindex -> its BPF link's descriptor
         self.pinned: Path | None = None
 
     def close(self) -> None:
@@ -90,24 +93,32 @@ class FastPathProgram:
 
     # -- attach ----------------------------------------------------------------
 
-    def attach(self, ifindex: int) -> None:
-        """Attach to an interface through a BPF link (driver mode where the driver has
-        it): the kernel detaches it when this process exits, however it exits."""
+    def attach(self, ifindex: int, mode: str = "auto") -> None:
+        """Attach to an interface through a BPF link, in ``mode``: "native" (driver mode),
+        "generic" (skb mode) or "auto" (driver mode where the driver has it). The kernel
+        detaches it when this process exits, however it exits."""
+        flags = ATTACH_FLAGS.get(mode)
+        if flags is None:
+            raise ValueError(f"unknown XDP mode {mode!r}: choose one of {', '.join(XDP_MODES)}")
+        opts = libbpf.LinkCreateOpts(sz=ctypes.sizeof(libbpf.LinkCreateOpts), flags=flags)
         ctypes.set_errno(0)
-        link = libbpf.lib().bpf_program__attach_xdp(self._prog, ifindex)
-        if not link:
-            err = ctypes.get_errno() or errno.EINVAL
+        fd = libbpf.lib().bpf_link_create(self.prog_fd, ifindex, libbpf.BPF_XDP,
+                                          ctypes.byref(opts))
+        if fd < 0:
+            err = -fd if fd != -1 else (ctypes.get_errno() or errno.EINVAL)
             hint = (" (it already has an XDP program: ip link set dev IF xdp off)"
-                    if err == errno.EBUSY else "")
-            raise libbpf.LibbpfError(err, f"attaching XDP to interface {ifindex}:"
-                                          f" {os.strerror(err)}{hint}")
-        self.attached[ifindex] = link
+                    if err == errno.EBUSY else
+                    " (the driver has no native XDP: use generic mode)"
+                    if err == errno.EOPNOTSUPP and mode == "native" else "")
+            raise libbpf.LibbpfError(err, f"attaching XDP ({mode} mode) to interface"
+                                          f" {ifindex}: {os.strerror(err)}{hint}")
+        self.attached[ifindex] = fd
 
     def detach(self, ifindex: int) -> None:
         """Detach from an interface (gone already is fine)."""
-        link = self.attached.pop(ifindex, None)
-        if link:
-            libbpf.lib().bpf_link__destroy(link)
+        fd = self.attached.pop(ifindex, None)
+        if fd is not None:
+            os.close(fd)
 
     # -- pinning ---------------------------------------------------------------
 
