@@ -243,6 +243,9 @@ def main() -> int:
     ap.add_argument("--variant", default="both", choices=("both", "keepalive", "close"))
     ap.add_argument("--close", action="store_true", help="same as --variant close")
     ap.add_argument("--datapath", default="python", choices=("python", "auto", "xdp"))
+    ap.add_argument("--xdp-mode", dest="xdp_mode", default="auto",
+                    choices=("auto", "native", "generic"),
+                    help="how pylvsd attaches XDP (default auto: generic on the lab's veth)")
     ap.add_argument("--peers", type=peer_specs, default=list(PEERS),
                     help="peers measured in the same run: haproxy,nginx_stream (default)"
                          " or a subset, or none")
@@ -275,7 +278,7 @@ def main() -> int:
     lab = Lab(opts.prefix or f"hb{secrets.token_hex(2)}-")
     stack = ExitStack()
     try:
-        st = lab.up(opts.mode, 2, opts.datapath)
+        st = lab.up(opts.mode, 2, opts.datapath, xdp_mode=opts.xdp_mode)
         if st.daemon_datapath == "none" or st.daemon_pid is None:
             raise SystemExit(f"the lab director does not forward packets: {st.daemon_note}")
         topo = build(lab.prefix, opts.mode, 2)
