@@ -3,45 +3,60 @@ the XDP datapath vs the kernel's own IP forwarding over the same interfaces vs t
 datapath (and a bare XDP forwarder for reference), counted at the real servers, all in
 one run.
 
-Four DR labs (``pylvs.lab``) are built, and ``--rounds`` interleaved rounds run (so
-background load on the shared machine hits every phase alike) in which trafgen (Debian
-netsniff-ng, ``-S 128KiB``, one CPU) in the client namespace sends the same number of
-64-byte UDP frames from ``--ports`` source ports as fast as it can, and the frames
-arriving on the real servers' links are counted. Phases:
+Five DR labs (``pylvs.lab``) are built, and ``--rounds`` interleaved rounds run (so
+background load on the shared machine hits every phase alike) in which the client sends
+the same number of 64-byte UDP frames from ``--ports`` source ports as fast as it can,
+and the frames arriving on the real servers' links are counted.
+
+The generator (``--generator``). ``xdp`` (default, ``bench/xdpgen.py``) sends like a
+NIC receives: frames made by an XDP program in live-frame test runs, in pages with XDP
+headroom, which the veth peers pass on without copying, so the director's eth0 gets them
+as from a NIC's receive ring. ``trafgen`` (Debian netsniff-ng, ``-S 128KiB``, one CPU)
+sends from a packet socket: its skbs have a few bytes of headroom, and a veth copies every
+such frame into a new page before an XDP program (native or generic) may run on it, a
+cost a NIC never has, which the XDP phases pay and the forwarding phase does not. With
+``xdp``, the switch side of the client's link runs XDP_PASS (a veth drops XDP frames
+otherwise). Phases:
 
 - ``direct``: the frames go to rs1 itself, through the switch only (no director): the
   reference the director's cost is measured against;
 - ``forwarding``: the director (no pylvs datapath, ``ip_forward=1``, redirects off in its
   namespace) routes the frames, addressed to rs1, like kernel IPVS-DR would;
-- ``bare``: the director's eth0 runs ``bench/xdp_bare.c`` (MACs rewritten, TTL - 1,
-  XDP_TX; no flow lookup, no counters): what XDP costs at the least;
-- ``xdp_generic`` (reference): the same fast-path program with the same kind of flows
-  (installed by ``bench/fastpath_generic.py``, no daemon) attached in generic (skb) mode:
-  on veth, driver mode copies each frame out of its skb and the switch side rebuilds one;
-- ``xdp`` and ``python``: to VIP:9, a UDP service ``-s rr`` over both real servers
-  ``-g``; the XDP phase first sends one datagram per source port slowly so each flow is
-  scheduled (by Python) before the bursts.
+- ``bare``: the director's eth0 runs ``bench/xdp_bare.c`` in driver mode (MACs
+  rewritten, TTL - 1, XDP_TX; no flow lookup, no counters): what XDP costs at the least;
+- ``xdp``: pylvsd with the XDP datapath in its default attach mode (``--xdp-mode auto``:
+  generic, skb mode, on veth); ``xdp_native``: the same in driver mode
+  (``--xdp-mode native``; the lab puts XDP_PASS on the switch side of the director's
+  link); ``python``: the Python datapath. In these three the frames go to VIP:9, a UDP
+  service ``-s rr`` over both real servers ``-g``; each first gets one datagram per
+  source port, slowly, so every flow is scheduled (by Python) before the bursts.
 
 What is measured. On veth the whole path runs in the sender's softirq on the sender's
-CPU (client -> switch -> director -> switch -> real server), so trafgen saturates first:
-the director never drops (the share delivered is ~100 %) and the delivered rate measures
-the generator and the switch as much as the director. So, as issue #6 asks in that case,
-the director's CPU time per forwarded packet is compared instead
-(``basis=director_cpu``): the CPU time of the whole path (trafgen and everything the
-kernel ran in its context, ksoftirqd, and every process of the director's namespace: the
-pylvs daemon), less the ``direct`` path's CPU time per frame (same round) for every
-frame sent, per frame delivered. That is the director's receive, its work and its send
-through the switch to the real server (for the Python datapath, which drops frames, its
-work on the dropped ones too); the median over the rounds counts. Other load on the
-machine is not in it (it is per-task CPU time, not the machine's busy time). Should the
-director drop frames in both the forwarding and the XDP phase, it is the bottleneck and
-the delivered rates are compared (``basis=rate``). The rate ratios are printed either
-way, and the XDP programs' own cost per frame: from BPF_PROG_TEST_RUN (a DR hit, a
-miss, the bare forwarder) and on the benchmark's traffic (one more burst with the kernel's
-BPF run-time statistics on). Last line: ``xdp_vs_forwarding=... python_vs_forwarding=...
-basis=...``. Labs are removed at the end, also on failure.
+CPU (client -> switch -> director -> switch -> real server), so the generator saturates
+first: the director never drops (the share delivered is ~100 %) and the delivered rate
+measures the generator and the switch as much as the director. So, as issue #6 asks in
+that case, the director's CPU time per forwarded packet is compared instead
+(``basis=director_cpu``): the CPU time of the whole path (the generator with everything
+the kernel ran in its context, ksoftirqd, and every process of the director's namespace:
+the pylvs daemon), less the ``direct`` path's CPU time per frame (same round) for every
+frame sent, per frame delivered. The generator's part is its process's CPU time for
+trafgen, and for xdpgen its sending thread's CPU time taken by itself around the sending
+(so Python's start-up and loading the program are not in it). That is the director's
+receive, its work and its send through the switch to the real server (for the Python
+datapath, which drops frames, its work on the dropped ones too); the median over the
+rounds counts. Other load on the machine is not in it (it is per-task CPU time, not the
+machine's busy time), but it slows what is measured (caches, the hypervisor): the
+figures of one round scatter by some 20 %. Should the director drop frames in both the
+forwarding and the XDP phase, it is the bottleneck and the delivered rates are compared
+(``basis=rate``). The rate ratios are printed either way, and the XDP programs' own cost
+per frame: from BPF_PROG_TEST_RUN (a DR hit, a miss, the bare forwarder) and on the
+benchmark's traffic (one more burst with the kernel's BPF run-time statistics on). Last
+line: ``xdp_vs_forwarding=... xdp_native_vs_forwarding=... python_vs_forwarding=...
+bare_vs_forwarding=... basis=... generator=...``. Labs are removed at the end, also on
+failure.
 
-    .venv/bin/python bench/pps.py [--packets 200000] [--rounds 5] [--ports 256]
+    .venv/bin/python bench/pps.py [--generator xdp|trafgen] [--packets 200000]
+        [--rounds 5] [--ports 256]
 """
 
 from __future__ import annotations
@@ -63,6 +78,7 @@ from pathlib import Path
 
 import bare_forwarder
 import progstats
+import xdpgen
 from labshell import sh
 
 from pylvs.lab.lab import Lab
@@ -71,8 +87,12 @@ from pylvs.lab.topology import CIP, VIP, build
 DISCARD_PORT = 9  # the benchmark's UDP service (no echo server listens there)
 SPORT_BASE = 20000
 SATURATED_SHARE = 0.99  # below this share delivered, the director dropped frames
-PHASES = ("direct", "forwarding", "bare", "xdp", "xdp_generic", "python")
-GENERIC_HELPER = Path(__file__).with_name("fastpath_generic.py")
+PHASES = ("direct", "forwarding", "bare", "xdp", "xdp_native", "python")
+# the labs: the director's datapath, its XDP attach mode and the phases run on it
+LABS = (("none", "auto", ("direct", "forwarding")), ("none", "auto", ("bare",)),
+        ("xdp", "auto", ("xdp",)), ("xdp", "native", ("xdp_native",)),
+        ("python", "auto", ("python",)))
+XDPGEN = Path(__file__).with_name("xdpgen.py")
 
 
 @dataclass
@@ -144,6 +164,7 @@ def _ksoftirqd_pids() -> list[int]:
 
 
 KSOFTIRQD = _ksoftirqd_pids()
+XDP_ATTACH = {1: "native", 2: "generic"}  # `ip -j link` xdp.mode
 
 
 def children_ns() -> int:
@@ -179,15 +200,31 @@ def trafgen_config(dst_mac: str, src_mac: str, daddr: str, ports: int) -> str:
     )
 
 
-def trafgen(lab: Lab, conf: Path, packets: int, gap: str = "") -> float:
-    """Send ``packets`` frames from the client's eth0; wall seconds it took."""
-    cmd = ["trafgen", "--dev", "eth0", "--conf", str(conf), "-n", str(packets), "-P", "1",
-           "-S", "128KiB", "-C"]
-    if gap:
-        cmd += ["-t", gap]
-    t0 = time.monotonic()
-    sh(lab, "client", *cmd, timeout=120)
-    return time.monotonic() - t0
+@dataclass
+class Generator:
+    """How the client sends: ``xdp`` (bench/xdpgen.py, ``obj`` its compiled program) or
+    ``trafgen``."""
+
+    kind: str
+    obj: Path | None = None
+
+    def send(self, s: Setup, packets: int, gap_ms: float = 0) -> tuple[float, int | None]:
+        """Send ``packets`` frames of ``s`` from the client's eth0, as fast as it can or one
+        every ``gap_ms``: (wall seconds, the generator's own CPU ns around the sending, or
+        None when only its process's CPU time tells)."""
+        if self.kind == "trafgen":
+            cmd = ["trafgen", "--dev", "eth0", "--conf", str(s.conf), "-n", str(packets),
+                   "-P", "1", "-S", "128KiB", "-C"]
+            if gap_ms:
+                cmd += ["-t", f"{gap_ms:g}ms"]
+            t0 = time.monotonic()
+            sh(s.lab, "client", *cmd, timeout=120)
+            return time.monotonic() - t0, None
+        out = sh(s.lab, "client", sys.executable, str(XDPGEN), "--object", str(self.obj),
+                 "--frame", s.frame.hex(), "--packets", str(packets), "--ports",
+                 str(s.ports), "--gap-ms", str(gap_ms), timeout=120)
+        sent = json.loads(out.splitlines()[-1])
+        return float(sent["seconds"]), int(sent["cpu_ns"])
 
 
 @dataclass
@@ -198,14 +235,16 @@ class Setup:
     lab: Lab
     director_netns: str
     real_servers: list[str]
-    conf: Path
+    frame: bytes  # the first frame sent (source port SPORT_BASE)
+    ports: int  # source ports in turn
+    conf: Path  # the frames as a trafgen configuration
     bursts: list[Burst] = field(default_factory=list)
 
 
-def new_lab(datapath: str) -> tuple[Lab, object]:
+def new_lab(datapath: str, xdp_mode: str) -> tuple[Lab, object]:
     lab = Lab(f"pp{secrets.token_hex(2)}-")
     try:
-        st = lab.up("dr", 2, datapath)
+        st = lab.up("dr", 2, datapath, xdp_mode=xdp_mode)
     except BaseException:
         lab.down()
         raise
@@ -216,7 +255,17 @@ def new_lab(datapath: str) -> tuple[Lab, object]:
     return lab, st
 
 
-def prepare(name: str, lab: Lab, opts: argparse.Namespace, workdir: Path) -> Setup:
+def xdp_pass_on_peer(lab: Lab, role: str) -> None:
+    """XDP_PASS on the switch side of ``role``'s link: a veth delivers the XDP frames sent
+    out of one end (XDP_TX, redirect, xdpgen) only when its peer runs an XDP program."""
+    topo = build(lab.prefix, "dr", 2)
+    host = topo.host(role)
+    subprocess.run(["ip", "netns", "exec", topo.switch, sys.executable, "-m",
+                    "pylvs.lab.xdppass", host.peer_name(host.links[0])], check=True)
+
+
+def prepare(name: str, lab: Lab, opts: argparse.Namespace, gen: Generator,
+            workdir: Path) -> Setup:
     """Phase ``name`` on ``lab`` (built with the datapath the phase needs), flows warm."""
     topo = build(lab.prefix, "dr", 2)
     rs1 = topo.host("rs1").address
@@ -230,45 +279,47 @@ def prepare(name: str, lab: Lab, opts: argparse.Namespace, workdir: Path) -> Set
                     "net.ipv4.conf.eth0.send_redirects=0"):
             sh(lab, "director", "sysctl", "-q", "-w", key)
         daddr = rs1
-    elif name == "xdp_generic":
-        macs = ",".join(str(link_info(lab, h.role)["address"]) for h in topo.real_servers)
-        sh(lab, "director", sys.executable, str(GENERIC_HELPER), macs, CIP, VIP,
-           str(DISCARD_PORT), str(SPORT_BASE), str(opts.ports))
     elif name == "bare":
         obj = bare_forwarder.build(str(link_info(lab, "rs1")["address"]), dmac,
                                    workdir / f"{lab.prefix}bare.o")
-        host = topo.host("director")  # XDP_TX on a veth needs XDP on the peer too
-        subprocess.run(["ip", "netns", "exec", topo.switch, sys.executable, "-m",
-                        "pylvs.lab.xdppass", host.peer_name(host.links[0])], check=True)
+        xdp_pass_on_peer(lab, "director")
         sh(lab, "director", *bare_forwarder.attach_argv(obj))
     else:
         sh(lab, "director", "pylvs-ipvsadm", "-A", "-u", f"{VIP}:{DISCARD_PORT}", "-s", "rr")
         for host in topo.real_servers:
             sh(lab, "director", "pylvs-ipvsadm", "-a", "-u", f"{VIP}:{DISCARD_PORT}",
                "-r", host.address, "-g")
-    if name in ("xdp", "bare", "xdp_generic"):
+    if name in ("xdp", "xdp_native", "bare"):
         xdp = link_info(lab, "director").get("xdp")
-        prog = xdp.get("prog", {}) if isinstance(xdp, dict) else {}
-        print(f"  {name}: director eth0 runs XDP program {prog.get('name')!r}")
+        xdp = xdp if isinstance(xdp, dict) else {}
+        prog = xdp.get("prog", {})
+        print(f"  {name}: director eth0 runs XDP program {prog.get('name')!r}"
+              f" ({XDP_ATTACH.get(xdp.get('mode'), 'mode ' + str(xdp.get('mode')))})")
+    if gen.kind == "xdp":
+        xdp_pass_on_peer(lab, "client")
     conf = workdir / f"{name}.cfg"
     conf.write_text(trafgen_config(to_mac, cmac, daddr, opts.ports))
-    trafgen(lab, conf, opts.ports, gap="2ms")  # neighbours resolved, flows scheduled
-    return Setup(name, lab, topo.host("director").netns,
-                 [h.role for h in topo.real_servers], conf)
+    frame = xdpgen.udp_frame(_mac(to_mac), _mac(cmac), _ip(CIP), _ip(daddr), SPORT_BASE,
+                             DISCARD_PORT)
+    s = Setup(name, lab, topo.host("director").netns, [h.role for h in topo.real_servers],
+              frame, opts.ports, conf)
+    gen.send(s, opts.ports, gap_ms=2)  # neighbours resolved, flows scheduled
+    return s
 
 
-def burst(s: Setup, packets: int) -> Burst:
-    """Send ``packets`` frames as fast as trafgen can; count what the real servers got and
-    the CPU time the whole path took."""
+def burst(s: Setup, gen: Generator, packets: int) -> Burst:
+    """Send ``packets`` frames as fast as the generator can; count what the real servers
+    got and the CPU time the whole path took."""
     time.sleep(0.3)
     before = rx_packets(s.lab, s.real_servers)
     k0, d0, c0 = kernel_threads_ns(), namespace_ns(s.director_netns), children_ns()
-    seconds = trafgen(s.lab, s.conf, packets)
+    seconds, own_ns = gen.send(s, packets)
     c1 = children_ns()
     time.sleep(0.3)  # frames still queued on the way
     k1, d1 = kernel_threads_ns(), namespace_ns(s.director_netns)
     delivered = rx_packets(s.lab, s.real_servers) - before
-    return Burst(packets, delivered, seconds, (c1 - c0) + (k1 - k0) + (d1 - d0))
+    sender_ns = own_ns if own_ns is not None else c1 - c0
+    return Burst(packets, delivered, seconds, sender_ns + (k1 - k0) + (d1 - d0))
 
 
 def counters_of(s: Setup) -> str:
@@ -280,20 +331,18 @@ def counters_of(s: Setup) -> str:
 # -- the programs' own cost ---------------------------------------------------------------
 
 
+def _mac(text: str) -> bytes:
+    return bytes.fromhex(text.replace(":", ""))
+
+
+def _ip(text: str) -> bytes:
+    return bytes(int(part) for part in text.split("."))
+
+
 def udp_frame(sport: int, ttl: int = 255) -> bytes:
-    """A 64-byte frame CIP:sport -> VIP:9 (TTL 255: repeated runs never reach TTL 1)."""
-    mac = bytes.fromhex("020000000001")
-    cip, vip = bytes([198, 18, 0, 100]), bytes([198, 18, 0, 150])
-    payload = bytes(18)
-    udp = sport.to_bytes(2, "big") + DISCARD_PORT.to_bytes(2, "big") + \
-        (8 + len(payload)).to_bytes(2, "big") + b"\xff\xff" + payload
-    hdr = bytearray(b"\x45\x00" + (20 + len(udp)).to_bytes(2, "big") + bytes(4)
-                    + bytes([ttl, 17, 0, 0]) + cip + vip)
-    s = sum(int.from_bytes(hdr[i:i + 2], "big") for i in range(0, 20, 2))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    hdr[10:12] = (~s & 0xFFFF).to_bytes(2, "big")
-    return mac + mac + b"\x08\x00" + bytes(hdr) + udp
+    """A 60-byte frame CIP:sport -> VIP:9 (TTL 255: repeated runs never reach TTL 1)."""
+    mac = _mac("02:00:00:00:00:01")
+    return xdpgen.udp_frame(mac, mac, _ip(CIP), _ip(VIP), sport, DISCARD_PORT, ttl, 0xFFFF)
 
 
 def program_cost(flows: int, workdir: Path, repeat: int = 200,
@@ -304,8 +353,8 @@ def program_cost(flows: int, workdir: Path, repeat: int = 200,
     from pylvs.datapath.xdp import schema
     from pylvs.datapath.xdp.loader import FastPathProgram
 
-    mac = bytes.fromhex("020000000001")
-    cip, vip = bytes([198, 18, 0, 100]), bytes([198, 18, 0, 150])
+    mac = _mac("02:00:00:00:00:01")
+    cip, vip = _ip(CIP), _ip(VIP)
     prog = FastPathProgram()
     out = {}
     try:
@@ -322,18 +371,18 @@ def program_cost(flows: int, workdir: Path, repeat: int = 200,
     return out
 
 
-def in_place_cost(setups: dict[str, Setup], packets: int) -> dict[str, float]:
+def in_place_cost(setups: dict[str, Setup], gen: Generator, packets: int) -> dict[str, float]:
     """Nanoseconds per packet the XDP programs of the xdp and bare phases take on the
     benchmark's traffic (one more burst each, with the kernel's BPF run-time statistics
     on: they cost a little, so the rounds run without)."""
     out = {}
     with progstats.run_time_stats():
-        for name in ("xdp", "xdp_generic", "bare"):
+        for name in ("xdp", "xdp_native", "bare"):
             xdp = link_info(setups[name].lab, "director").get("xdp")
             prog = xdp.get("prog", {}) if isinstance(xdp, dict) else {}
             prog_id = int(prog.get("id", 0)) if isinstance(prog, dict) else 0
             t0, n0 = progstats.run_totals(prog_id)
-            burst(setups[name], packets)
+            burst(setups[name], gen, packets)
             t1, n1 = progstats.run_totals(prog_id)
             out[f"{name}_in_place"] = (t1 - t0) / (n1 - n0) if n1 > n0 else float("nan")
     return out
@@ -362,11 +411,14 @@ def main() -> int:
                     help="frames per python burst (it is much slower)")
     ap.add_argument("--ports", type=int, default=256, help="client source ports (flows)")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (medians count)")
+    ap.add_argument("--generator", choices=("xdp", "trafgen"), default="xdp",
+                    help="the client's sender: frames sent with XDP (NIC-like) or trafgen")
     opts = ap.parse_args()
     if os.geteuid() != 0:
         print("bench/pps.py needs root (network namespaces)", file=sys.stderr)
         return 2
-    for tool, package in (("trafgen", "netsniff-ng"), ("clang", "clang")):
+    tools = (("clang", "clang"), ("trafgen", "netsniff-ng"))
+    for tool, package in tools[:2 if opts.generator == "trafgen" else 1]:
         if shutil.which(tool) is None:
             print(f"bench/pps.py needs {tool} (Debian package {package})", file=sys.stderr)
             return 2
@@ -375,36 +427,37 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="pylvs-pps-") as tmp:
             work = Path(tmp)
-            for lab_datapath, phases in (("none", ("direct", "forwarding")), ("none", ("bare",)),
-                                         ("xdp", ("xdp",)), ("none", ("xdp_generic",)),
-                                         ("python", ("python",))):
+            gen = Generator(opts.generator)
+            if gen.kind == "xdp":
+                gen.obj = xdpgen.build(work / "xdp_gen.o")
+            for lab_datapath, xdp_mode, phases in LABS:
                 print(f"building the lab for {' and '.join(phases)} ...", flush=True)
-                lab, _ = new_lab(lab_datapath)
+                lab, _ = new_lab(lab_datapath, xdp_mode)
                 labs.append(lab)
                 for name in phases:
-                    setups[name] = prepare(name, lab, opts, work)
+                    setups[name] = prepare(name, lab, opts, gen, work)
             for r in range(opts.rounds):  # interleaved: background load hits every phase
                 for name in PHASES:
                     s = setups[name]
-                    b = burst(s, opts.python_packets if name == "python" else opts.packets)
+                    b = burst(s, gen, opts.python_packets if name == "python" else opts.packets)
                     s.bursts.append(b)
                     extra = (f", director {director_ns(b, setups['direct'].bursts[r]):6.0f} ns"
                              if name != "direct" else "")
                     print(f"round {r + 1} {name:10s} offered {b.offered_pps:9.0f} pps,"
                           f" delivered {b.pps:9.0f} pps ({b.share * 100:5.1f} %),"
                           f" path CPU {b.path_ns:6.0f} ns per packet{extra}", flush=True)
-            for name in ("xdp", "python"):
+            for name in ("xdp", "xdp_native", "python"):
                 print(f"{name} datapath counters: {counters_of(setups[name])}")
             cost = program_cost(opts.ports, work)
-            cost.update(in_place_cost(setups, opts.packets))
+            cost.update(in_place_cost(setups, gen, opts.packets))
     finally:
         for lab in labs:
             lab.down()
-    report(setups, cost)
+    report(setups, cost, opts.generator)
     return 0
 
 
-def report(setups: dict[str, Setup], cost: dict[str, float]) -> None:
+def report(setups: dict[str, Setup], cost: dict[str, float], generator: str) -> None:
     """Print the medians and the summary line."""
     rounds = len(setups["direct"].bursts)
     director = {name: _median([director_ns(setups[name].bursts[r], setups["direct"].bursts[r])
@@ -417,8 +470,8 @@ def report(setups: dict[str, Setup], cost: dict[str, float]) -> None:
     print("XDP programs per frame, BPF_PROG_TEST_RUN: fast path hit"
           f" {cost['hit']:.0f} ns, miss {cost['miss']:.0f} ns, bare forwarder"
           f" {cost['bare']:.0f} ns; on the benchmark's traffic (kernel run-time statistics):"
-          f" fast path {cost['xdp_in_place']:.0f} ns (generic mode"
-          f" {cost['xdp_generic_in_place']:.0f} ns), bare forwarder"
+          f" fast path {cost['xdp_in_place']:.0f} ns (native mode"
+          f" {cost['xdp_native_in_place']:.0f} ns), bare forwarder"
           f" {cost['bare_in_place']:.0f} ns")
     print("median delivered pps: " + ", ".join(f"{n} {rate[n]:.0f}" for n in PHASES))
     print("median director CPU per forwarded packet (path minus direct): "
@@ -436,15 +489,17 @@ def report(setups: dict[str, Setup], cost: dict[str, float]) -> None:
         return director["forwarding"] / director[name] if director[name] > 0 else 0.0
 
     print(f"xdp_vs_forwarding={ratio('xdp', basis):.2f}"
-          f" python_vs_forwarding={ratio('python', basis):.2f} basis={basis}"
-          f" bare_vs_forwarding={ratio('bare', basis):.2f}"
-          f" xdp_generic_vs_forwarding={ratio('xdp_generic', basis):.2f}"
+          f" xdp_native_vs_forwarding={ratio('xdp_native', basis):.2f}"
+          f" python_vs_forwarding={ratio('python', basis):.2f}"
+          f" bare_vs_forwarding={ratio('bare', basis):.2f} basis={basis}"
+          f" generator={generator}"
           f" xdp_rate_vs_forwarding={ratio('xdp', 'rate'):.2f}"
           f" python_rate_vs_forwarding={ratio('python', 'rate'):.2f}"
           f" director_ns_forwarding={director['forwarding']:.0f}"
-          f" director_ns_xdp={director['xdp']:.0f} director_ns_bare={director['bare']:.0f}"
+          f" director_ns_xdp={director['xdp']:.0f}"
+          f" director_ns_xdp_native={director['xdp_native']:.0f}"
+          f" director_ns_bare={director['bare']:.0f}"
           f" director_ns_python={director['python']:.0f}"
-          f" director_ns_xdp_generic={director['xdp_generic']:.0f}"
           f" xdp_pps={rate['xdp']:.0f} forwarding_pps={rate['forwarding']:.0f}"
           f" xdp_hit_ns={cost['hit']:.0f} bare_ns={cost['bare']:.0f}"
           f" xdp_in_place_ns={cost['xdp_in_place']:.0f}"
