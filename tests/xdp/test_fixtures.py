@@ -176,3 +176,30 @@ def test_batched_reads_and_deletes(clean: FastPathProgram) -> None:
     assert last[0] is not None and last[0].packets == 1
     assert last[2] is None and all(x is not None for x in last[3:])
     assert clean.all_flow_stats() == {} and clean.all_flow_states() == {}
+
+
+def test_a_freed_counter_slot_is_zeroed_before_it_is_reused() -> None:
+    """Counters live per CPU at the flow's stats_slot: a new flow that gets the slot of a
+    removed one starts from zero; a replaced flow keeps its slot and counters."""
+    case = next(c for c in CASES if c.name == "dr-ipv6-udp")
+    s = setup(case)
+    assert s.key is not None and s.value is not None
+    prog = FastPathProgram()  # its own slots: the first flow gets slot 0
+    try:
+        prog.put_flow(s.key, s.value)
+        for _ in range(2):
+            assert prog.test_run(s.frame)[0] == schema.XDP_TX
+        prog.put_flow(s.key, s.value)
+        flow = prog.flow(s.key)
+        assert flow is not None and flow.stats_slot == 0
+        last = prog.delete_flow(s.key)
+        assert last is not None and last.packets == 2
+        other = schema.key_bytes(2, 17, bytes([198, 18, 0, 9]), 5353,
+                                 bytes([198, 18, 0, 150]), 53)
+        prog.put_flow(other, s.value)
+        reused = prog.flow(other)
+        assert reused is not None and reused.stats_slot == 0
+        st = prog.flow_stats(other)
+        assert st is not None and (st.packets, st.bytes, st.last_seen_ns) == (0, 0, 0)
+    finally:
+        prog.close()

@@ -61,7 +61,10 @@ def test_generated_tcp_table_is_the_cores() -> None:
 
 
 def test_flow_constants_are_the_programs() -> None:
+    from pylvs.datapath.xdp.loader import MAX_FLOWS
+
     text = (BPF_DIR / "constants.h").read_text()
+    assert re.search(rf"#define MAX_FLOWS {MAX_FLOWS}\b", text)
     defined = {m[0]: int(m[1], 0) for m in re.findall(r"#define (FLOW_\w+) (0x[0-9a-fA-F]+|\d+)",
                                                        text)}
     mine = {n: getattr(schema, n) for n in dir(schema) if n.startswith("FLOW_")}
@@ -78,6 +81,8 @@ def test_packed_bytes_are_the_structures() -> None:
     packed = schema.value_bytes(4, 9, b"abcdef", b"ghijkl", **fields)
     assert packed == bytes(schema.flow_value(4, 9, b"abcdef", b"ghijkl", **fields))
     assert packed[schema.VALUE_STATE_OFFSET] == 3
+    assert (schema.FlowValue.tcp_state.offset, schema.FlowValue.stats_slot.offset) == \
+        (schema.VALUE_STATE_OFFSET, schema.VALUE_SLOT_OFFSET)
     assert (schema.KEY_FORMAT.size, schema.VALUE_FORMAT.size, schema.STATS_FORMAT.size) == \
         (ctypes.sizeof(schema.FlowKey), ctypes.sizeof(schema.FlowValue),
          ctypes.sizeof(schema.FlowStats))

@@ -59,6 +59,7 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "bpf_map_lookup_and_delete_elem": (_INT, [_INT, _VP, _VP]),
     "bpf_map_lookup_batch": (_INT, [_INT, _VP, _VP, _VP, _VP, ctypes.POINTER(_U32), _VP]),
     "bpf_map_delete_batch": (_INT, [_INT, _VP, ctypes.POINTER(_U32), _VP]),
+    "bpf_map_update_batch": (_INT, [_INT, _VP, _VP, ctypes.POINTER(_U32), _VP]),
     "bpf_map_delete_elem": (_INT, [_INT, _VP]),
     "bpf_map_get_next_key": (_INT, [_INT, _VP, _VP]),
     "bpf_obj_pin": (_INT, [_INT, _CP]),

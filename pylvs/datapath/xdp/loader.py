@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import errno
 import os
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +17,10 @@ from pylvs.datapath.xdp.schema import (
     KEY_FORMAT,
     STAT_NAMES,
     STATS_FORMAT,
+    VALUE_SLOT_OFFSET,
     VALUE_STATE_OFFSET,
     FlowCounts,
     FlowKey,
-    FlowStats,
     FlowValue,
 )
 
@@ -28,8 +29,9 @@ MAP_NAMES = ("flows", "flow_stats", "stat_counters")
 BPFFS_MAGIC = 0xCAFE4A11
 PIN_ROOT = Path("/sys/fs/bpf/pylvs")
 MAX_FRAME = 9216  # bytes of output room for a test run
-ZERO_STATS = bytes(ctypes.sizeof(FlowStats))
 BATCH_ENTRIES = 1024  # map entries per batched read
+MAX_FLOWS = 65536  # entries of the flows map and slots of flow_stats (bpf/constants.h)
+SLOT = struct.Struct("=I")
 ATTACH_FLAGS = {"auto": 0, "native": libbpf.XDP_FLAGS_DRV_MODE,
                 "generic": libbpf.XDP_FLAGS_SKB_MODE}
 
@@ -77,8 +79,16 @@ class FastPathProgram:
                                         f"finding map {n}") for n in MAP_NAMES}
         self.ncpus = max(1, lib.libbpf_num_possible_cpus())
         self._flows_fd, self._stats_fd = self.map_fds["flows"], self.map_fds["flow_stats"]
-        self._stats_buf = ctypes.create_string_buffer(ctypes.sizeof(FlowStats))
+        self._stats_buf = ctypes.create_string_buffer(STATS_FORMAT.size * self.ncpus)
         self._value_buf = ctypes.create_string_buffer(ctypes.sizeof(FlowValue))
+        self._cpu_stats = struct.Struct("=" + "QQQ" * self.ncpus)  # one slot, every CPU
+        # flow_stats slots: each installed flow's, the free ones (zeroed), the freed ones
+        # still to be zeroed (in one batch, before they are handed out again), and the
+        # first never used
+        self._slot_of: dict[bytes, int] = {}
+        self._free: list[int] = []
+        self._dirty: list[int] = []
+        self._fresh = 0
         self.attached: dict[int, int] = {}  # ifindex -> its BPF link's descriptor
         self.pinned: Path | None = None
 
@@ -149,22 +159,57 @@ class FastPathProgram:
     # -- maps ------------------------------------------------------------------
 
     def put_flow(self, key: FlowKey | bytes, value: FlowValue | bytes) -> None:
-        """Install or replace a flow; its counters start at zero if it had none."""
-        lib = libbpf.lib()
+        """Install or replace a flow: a new one gets a zeroed counter slot, a replaced one
+        keeps its slot and counters (``value``'s stats_slot is set here)."""
         k = _raw(key)
-        libbpf.check(lib.bpf_map_update_elem(self._flows_fd, k, _raw(value), libbpf.BPF_ANY),
-                     "installing a flow")
-        ret = lib.bpf_map_update_elem(self._stats_fd, k, ZERO_STATS, libbpf.BPF_NOEXIST)
-        if ret < 0 and ctypes.get_errno() != errno.EEXIST and -ret != errno.EEXIST:
-            lib.bpf_map_delete_elem(self._flows_fd, k)
-            libbpf.check(ret, "creating a flow's counters")
+        slot = self._slot_of.get(k)
+        new = slot is None
+        if slot is None:
+            slot = self._take_slot()
+        v = bytearray(_raw(value))
+        SLOT.pack_into(v, VALUE_SLOT_OFFSET, slot)
+        ret = libbpf.lib().bpf_map_update_elem(self._flows_fd, k, bytes(v), libbpf.BPF_ANY)
+        if ret < 0:
+            if new:
+                self._free.append(slot)
+            libbpf.check(ret, "installing a flow")
+        self._slot_of[k] = slot
+
+    def _take_slot(self) -> int:
+        if not self._free and self._dirty:
+            self._zero_slots(self._dirty)
+            self._free, self._dirty = self._dirty, []
+        if self._free:
+            return self._free.pop()
+        if self._fresh >= MAX_FLOWS:
+            raise libbpf.LibbpfError(errno.E2BIG, "installing a flow: the flow map is full")
+        self._fresh += 1
+        return self._fresh - 1
+
+    def _zero_slots(self, slots: list[int]) -> None:
+        """Zero the counters of ``slots`` on every CPU (one batched update)."""
+        n = len(slots)
+        keys = struct.pack(f"={n}I", *slots)
+        values = bytes(self._cpu_stats.size * n)
+        count = ctypes.c_uint32(n)
+        libbpf.check(libbpf.lib().bpf_map_update_batch(self._stats_fd, keys, values,
+                                                       ctypes.byref(count), None),
+                     "zeroing flow counters")
+
+    def _counts(self, raw: bytes | ctypes.Array[ctypes.c_char], offset: int = 0) -> FlowCounts:
+        """One slot's counters summed over the CPUs (last seen: the latest)."""
+        v = self._cpu_stats.unpack_from(raw, offset)
+        return FlowCounts(sum(v[0::3]), sum(v[1::3]), max(v[2::3]))
 
     def flow_stats(self, key: FlowKey | bytes) -> FlowCounts | None:
-        """The flow's counters, None when it has none."""
-        buf = self._stats_buf
-        if libbpf.lib().bpf_map_lookup_elem(self._stats_fd, _raw(key), buf) != 0:
+        """The flow's counters, None when it is not installed."""
+        slot = self._slot_of.get(_raw(key))
+        if slot is None:
             return None
-        return FlowCounts._make(STATS_FORMAT.unpack(buf.raw))
+        buf = self._stats_buf
+        libbpf.check(libbpf.lib().bpf_map_lookup_elem(self._stats_fd, SLOT.pack(slot), buf),
+                     "reading flow counters")
+        return self._counts(buf)
 
     def flow_state(self, key: FlowKey | bytes) -> int | None:
         """The TCP state in the installed flow value, None when absent."""
@@ -180,18 +225,18 @@ class FastPathProgram:
         return v if ret == 0 else None
 
     def delete_flow(self, key: FlowKey | bytes) -> FlowCounts | None:
-        """Remove a flow; its last counters (None when it had none)."""
-        lib = libbpf.lib()
+        """Remove a flow; its last counters (None when it was not installed)."""
         k = _raw(key)
-        lib.bpf_map_delete_elem(self._flows_fd, k)
-        buf = self._stats_buf
-        if lib.bpf_map_lookup_and_delete_elem(self._stats_fd, k, buf) != 0:
-            return None
-        return FlowCounts._make(STATS_FORMAT.unpack(buf.raw))
+        libbpf.lib().bpf_map_delete_elem(self._flows_fd, k)
+        last = self.flow_stats(k)
+        slot = self._slot_of.pop(k, None)
+        if slot is not None:
+            self._dirty.append(slot)
+        return last
 
     def delete_flows(self, keys: list[bytes]) -> list[FlowCounts | None]:
-        """Remove many flows (one batch for the flow entries); their last counters, in
-        the order of ``keys``."""
+        """Remove many flows (one batch for the flow entries, one read of the counters);
+        their last counters, in the order of ``keys`` (None for one not installed)."""
         lib = libbpf.lib()
         todo = keys
         while todo:
@@ -201,14 +246,40 @@ class FastPathProgram:
             if ret == 0:
                 break
             todo = todo[count.value + 1:]  # that one was gone already: on with the rest
-        out: list[FlowCounts | None] = []
-        buf = self._stats_buf
-        for k in keys:
-            if lib.bpf_map_lookup_and_delete_elem(self._stats_fd, k, buf) != 0:
-                out.append(None)
-            else:
-                out.append(FlowCounts._make(STATS_FORMAT.unpack(buf.raw)))
-        return out
+        slots = [self._slot_of.pop(k, None) for k in keys]
+        used = [x for x in slots if x is not None]
+        self._dirty += used
+        if not used:
+            return [None] * len(keys)
+        raw, stride = self._read_slots(max(used) + 1), self._cpu_stats.size
+        return [None if x is None else self._counts(raw, x * stride) for x in slots]
+
+    def _read_slots(self, n: int) -> bytes:
+        """The counters of slots 0 .. n-1 on every CPU (batched reads of the array)."""
+        lib = libbpf.lib()
+        stride = self._cpu_stats.size
+        per = min(n, BATCH_ENTRIES)
+        keys = ctypes.create_string_buffer(SLOT.size * per)
+        values = ctypes.create_string_buffer(stride * per)
+        token_in, token_out = ctypes.c_uint32(0), ctypes.c_uint32(0)
+        chunks: list[bytes] = []
+        got, first = 0, True
+        while got < n:
+            count = ctypes.c_uint32(min(per, n - got))
+            ctypes.set_errno(0)
+            ret = lib.bpf_map_lookup_batch(self._stats_fd,
+                                           None if first else ctypes.byref(token_in),
+                                           ctypes.byref(token_out), keys, values,
+                                           ctypes.byref(count), None)
+            chunks.append(ctypes.string_at(values, count.value * stride))
+            got += count.value
+            if ret < 0:
+                err = -ret if ret != -1 else ctypes.get_errno()
+                if err == errno.ENOENT:
+                    break
+                libbpf.check(ret, "reading flow counters")
+            token_in.value, first = token_out.value, False
+        return b"".join(chunks)
 
     def _read_map(self, fd: int, value_size: int) -> Iterator[tuple[bytes, bytes, int]]:
         """Every (keys, values, count) chunk of a hash map, read in batches."""
@@ -235,14 +306,12 @@ class FastPathProgram:
             token_in.value, first = token_out.value, False
 
     def all_flow_stats(self) -> dict[bytes, FlowCounts]:
-        """Every flow's counters by key (a few batched reads)."""
-        ks, vs = KEY_FORMAT.size, STATS_FORMAT.size
-        out: dict[bytes, FlowCounts] = {}
-        make = FlowCounts._make
-        for keys, values, _ in self._read_map(self._stats_fd, vs):
-            for i, v in enumerate(STATS_FORMAT.iter_unpack(values)):
-                out[keys[i * ks:(i + 1) * ks]] = make(v)
-        return out
+        """Every installed flow's counters by key (a few batched reads)."""
+        if not self._slot_of:
+            return {}
+        raw, stride = self._read_slots(self._fresh), self._cpu_stats.size
+        counts = self._counts
+        return {k: counts(raw, slot * stride) for k, slot in self._slot_of.items()}
 
     def all_flow_states(self) -> dict[bytes, int]:
         """Every installed flow's TCP state by key (a few batched reads)."""

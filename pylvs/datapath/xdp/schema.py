@@ -56,12 +56,12 @@ class FlowValue(ctypes.Structure):
         ("new_addr", ctypes.c_uint8 * 16),
         ("tun_saddr", ctypes.c_uint8 * 16),
         ("flags", ctypes.c_uint32),
-        ("pad2", ctypes.c_uint32),
+        ("stats_slot", ctypes.c_uint32),  # set by FastPathProgram.put_flow
     ]
 
 
 class FlowStats(ctypes.Structure):
-    """What the program forwarded for the flow."""
+    """What the program forwarded for the flow on one CPU."""
 
     _fields_ = [
         ("packets", ctypes.c_uint64),
@@ -75,10 +75,11 @@ KEY_FORMAT = struct.Struct("!BB2xHH16s16s")  # family, protocol, sport, dport, s
 VALUE_FORMAT = struct.Struct("=BBBBI6s6s2sH16s16sII")
 STATS_FORMAT = struct.Struct("=QQQ")
 VALUE_STATE_OFFSET = 2  # byte offset of flow_value.tcp_state
+VALUE_SLOT_OFFSET = 60  # byte offset of flow_value.stats_slot
 
 
 class FlowCounts(NamedTuple):
-    """A flow's counters as read from the flow_stats map."""
+    """A flow's counters as read from the flow_stats map (summed over the CPUs)."""
 
     packets: int
     bytes: int

@@ -15,11 +15,13 @@ struct {
 	__type(value, struct flow_value);
 } flows SEC(".maps");
 
-/* Per-flow packets, bytes and last-seen time, folded into the IPVS stats by Python. */
+/* Per-flow packets, bytes and last-seen time, per CPU, at the flow's stats_slot (a
+ * direct index: no second hash lookup, no atomics); folded into the IPVS stats by
+ * Python, which hands out the slots and zeroes a slot before giving it out again. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, MAX_FLOWS);
-	__type(key, struct flow_key);
+	__type(key, __u32);
 	__type(value, struct flow_stats);
 } flow_stats SEC(".maps");
 

@@ -32,10 +32,11 @@ struct flow_value {
 	__u8 new_addr[16];    /* NAT_IN: real server; NAT_OUT: VIP; TUN: outer destination */
 	__u8 tun_saddr[16];   /* TUN: outer source (the director) */
 	__u32 flags;          /* FLOW_F_* */
-	__u32 pad2;           /* zero */
+	__u32 stats_slot;     /* the flow's entry in flow_stats (given by Python) */
 };
 
-/* What the fast path did for the flow (written by the program, read by Python). */
+/* What the fast path did for the flow on one CPU (written by the program, summed over
+ * the CPUs by Python). */
 struct flow_stats {
 	__u64 packets;        /* packets forwarded */
 	__u64 bytes;          /* their IP lengths summed (as IPVS counts), bytes */
