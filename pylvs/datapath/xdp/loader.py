@@ -256,47 +256,30 @@ class FastPathProgram:
 
     def _read_slots(self, n: int) -> bytes:
         """The counters of slots 0 .. n-1 on every CPU (batched reads of the array)."""
-        lib = libbpf.lib()
         stride = self._cpu_stats.size
-        per = min(n, BATCH_ENTRIES)
-        keys = ctypes.create_string_buffer(SLOT.size * per)
-        values = ctypes.create_string_buffer(stride * per)
-        token_in, token_out = ctypes.c_uint32(0), ctypes.c_uint32(0)
-        chunks: list[bytes] = []
-        got, first = 0, True
-        while got < n:
-            count = ctypes.c_uint32(min(per, n - got))
-            ctypes.set_errno(0)
-            ret = lib.bpf_map_lookup_batch(self._stats_fd,
-                                           None if first else ctypes.byref(token_in),
-                                           ctypes.byref(token_out), keys, values,
-                                           ctypes.byref(count), None)
-            chunks.append(ctypes.string_at(values, count.value * stride))
-            got += count.value
-            if ret < 0:
-                err = -ret if ret != -1 else ctypes.get_errno()
-                if err == errno.ENOENT:
-                    break
-                libbpf.check(ret, "reading flow counters")
-            token_in.value, first = token_out.value, False
-        return b"".join(chunks)
+        return b"".join(values for _, values, _ in
+                        self._read_map(self._stats_fd, stride, SLOT.size, limit=n))
 
-    def _read_map(self, fd: int, value_size: int) -> Iterator[tuple[bytes, bytes, int]]:
-        """Every (keys, values, count) chunk of a hash map, read in batches."""
+    def _read_map(self, fd: int, value_size: int, key_size: int = KEY_FORMAT.size,
+                  limit: int = 1 << 32) -> Iterator[tuple[bytes, bytes, int]]:
+        """Every (keys, values, count) chunk of a map (the first ``limit`` entries), read
+        in batches."""
         lib = libbpf.lib()
-        keys = ctypes.create_string_buffer(KEY_FORMAT.size * BATCH_ENTRIES)
-        values = ctypes.create_string_buffer(value_size * BATCH_ENTRIES)
+        per = min(limit, BATCH_ENTRIES)
+        keys = ctypes.create_string_buffer(key_size * per)
+        values = ctypes.create_string_buffer(value_size * per)
         token_in, token_out = ctypes.c_uint64(0), ctypes.c_uint64(0)
-        first = True
-        while True:
-            count = ctypes.c_uint32(BATCH_ENTRIES)
+        first, got = True, 0
+        while got < limit:
+            count = ctypes.c_uint32(min(per, limit - got))
             ctypes.set_errno(0)
             ret = lib.bpf_map_lookup_batch(fd, None if first else ctypes.byref(token_in),
                                            ctypes.byref(token_out), keys, values,
                                            ctypes.byref(count), None)
             n = count.value
+            got += n
             if n:
-                yield (ctypes.string_at(keys, n * KEY_FORMAT.size),
+                yield (ctypes.string_at(keys, n * key_size),
                        ctypes.string_at(values, n * value_size), n)
             if ret < 0:
                 err = -ret if ret != -1 else ctypes.get_errno()
