@@ -52,6 +52,8 @@ MASQ = int(FwdMethod.MASQ)
 
 SendFn = Callable[[int, memoryview | bytes | bytearray], bool]
 """send(ifindex, frame) -> True when the kernel took the frame."""
+OfferFn = Callable[[Verdict, PacketMeta, Parsed, float], None]
+"""offer(verdict, meta, parsed, now): told of a connection's verdict before it is carried out."""
 
 
 def outer_daddr(frame: memoryview | bytes | bytearray, p: Parsed) -> bytes:
@@ -76,10 +78,16 @@ class Forwarder:
         self.rand32 = rand32
         self.waitq = waitq if waitq is not None else WaitQueue()
         self.on_queued = on_queued
+        # told of every verdict that names a connection, before it is carried out (the
+        # XDP datapath installs the connection's flow there)
+        self.offer: OfferFn | None = None
 
     def apply(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Parsed,
               in_ifindex: int, now: float) -> None:
         """Carry out ``verdict`` for ``frame`` (parsed as ``p``) that came in on ``in_ifindex``."""
+        offer = self.offer
+        if offer is not None and verdict.conn is not None:
+            offer(verdict, meta, p, now)
         action = verdict.action
         if action == FORWARD:
             if (

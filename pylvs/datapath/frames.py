@@ -6,8 +6,9 @@ import logging
 import socket
 from collections.abc import Callable
 
+from pylvs.core.constants import IPPROTO_TCP
 from pylvs.core.ipvs import IPVS
-from pylvs.core.meta import Direction
+from pylvs.core.meta import Direction, PacketMeta
 from pylvs.datapath.afpacket import (
     ANC_BUFSIZE,
     PACKET_OUTGOING,
@@ -41,6 +42,9 @@ class FrameHandler:
         self.counters = counters
         self.rand32 = rand32
         self.vips: frozenset[bytes] = frozenset()  # a packet towards one of these travels IN
+        # called before core runs a TCP packet that is not an ICMP error (the XDP datapath
+        # carries in the state its program gave the connection there)
+        self.pull: Callable[[PacketMeta], None] | None = None
 
     def set_vips(self, addrs: frozenset[bytes]) -> None:
         """The VIP addresses (both families), to tell client packets from NAT replies."""
@@ -61,6 +65,9 @@ class FrameHandler:
             meta.direction = IN if outer_daddr(frame, p) in self.vips else OUT
         else:
             meta.direction = IN if meta.daddr in self.vips else OUT
+            pull = self.pull
+            if pull is not None and meta.protocol == IPPROTO_TCP:
+                pull(meta)
         self.forwarder.apply(self.ipvs.process(meta, now, self.rand32), meta, frame, p,
                              ifindex, now)
 

@@ -319,8 +319,8 @@ def test_flows_whose_next_hop_changed_are_removed() -> None:
 
 
 def test_frame_handler_asks_the_table_it_holds_now() -> None:
-    """XdpDatapath swaps the frame handler's table for one that pulls states first
-    (_PullingTable): the handler must look the table up per frame."""
+    """The frame handler looks its table up per frame (a table swapped in later is the
+    one asked)."""
     from scapy.layers.inet import IP, TCP
     from scapy.layers.l2 import Ether
 

@@ -17,10 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pylvs.core.constants import IPPROTO_TCP
 from pylvs.core.ipvs import IPVS
 from pylvs.core.meta import PacketMeta, Verdict
 from pylvs.datapath import XDP_MODES
+from pylvs.datapath.frames import FrameHandler
+from pylvs.datapath.neigh import Resolver
 from pylvs.datapath.python import PythonDatapath
 from pylvs.datapath.xdp.flows import FlowCache, Hop
 from pylvs.datapath.xdp.loader import PIN_ROOT, FastPathProgram
@@ -43,50 +44,6 @@ def attach_mode(requested: str, link_kind: str) -> tuple[str, str]:
     if requested == "auto":
         return "auto", "the driver's choice"
     return requested, ""
-
-
-class _InstallingForwarder:
-    """The Python datapath's Forwarder, offering every verdict it carries out to the cache."""
-
-    def __init__(self, inner: Any, owner: XdpDatapath) -> None:
-        self._inner = inner
-        self._owner = owner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def apply(self, verdict: Verdict, meta: PacketMeta, frame: memoryview, p: Any,
-              in_ifindex: int, now: float) -> None:
-        """Install the connection's flow, then forward as the Python datapath does: on
-        veth the receiver answers within the send, and the answer's answer (the ACK
-        after a SYN) must find the flow."""
-        if verdict.conn is not None:
-            self._owner.offer(verdict, meta, p, now)
-        self._inner.apply(verdict, meta, frame, p, in_ifindex, now)
-
-
-class _PullingTable:
-    """The IPVS table as the Python datapath's frame handler sees it: before core runs a
-    TCP packet of a connection whose flow owns its state, the program's state is pulled
-    in (``FlowCache.pull``); everything else is the table itself."""
-
-    def __init__(self, inner: IPVS, owner: XdpDatapath) -> None:
-        self._inner = inner
-        self._owner = owner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def process(self, meta: PacketMeta, now: float, rand32: Callable[[], int]) -> Verdict:
-        """``IPVS.process`` on the state the kernel would have."""
-        cache = self._owner.cache
-        if cache is not None and cache.owned and meta.protocol == IPPROTO_TCP \
-                and not meta.related:
-            try:
-                cache.pull(meta)
-            except OSError as exc:
-                self._owner.log.debug("xdp: flow state not read: %s", exc)
-        return self._inner.process(meta, now, rand32)
 
 
 class XdpDatapath:
@@ -117,6 +74,7 @@ class XdpDatapath:
         self._ticks = 0
         self._now = 0.0  # the time hops are looked up at (offer, revalidation)
         self._hops: dict[bytes, tuple[object, Hop]] = {}  # addr -> (resolver entry, Hop)
+        self._resolver: Resolver | None = None  # the Python datapath's, once started
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -127,10 +85,8 @@ class XdpDatapath:
                 self.program = FastPathProgram()
             self.cache = FlowCache(self.ipvs, self.program)
             self.python.start()
-            handler = self.python.handler
-            assert handler is not None
-            handler.forwarder = _InstallingForwarder(handler.forwarder, self)  # type: ignore[assignment]
-            handler.ipvs = _PullingTable(handler.ipvs, self)  # type: ignore[assignment]
+            assert self.python.handler is not None
+            self.hook(self.python.handler)
             try:
                 for rx in self.python.rx:
                     self._attach(rx.ifindex, rx.name)
@@ -153,6 +109,14 @@ class XdpDatapath:
         self._arm()
         self.log.info("xdp fast path on %s", self.detail)
 
+    def hook(self, handler: FrameHandler) -> None:
+        """Put the flow cache in the path of the Python datapath's ``handler``: flows are
+        installed from the verdicts it carries out, and the program's TCP states pulled
+        in before core runs a packet."""
+        self._resolver = handler.forwarder.resolver
+        handler.forwarder.offer = self.offer
+        handler.pull = self._pull
+
     def _attach(self, ifindex: int, name: str) -> None:
         assert self.program is not None and self.python.net is not None
         mode, why = attach_mode(self.xdp_mode, self.python.net.link(index=ifindex).kind)
@@ -173,6 +137,10 @@ class XdpDatapath:
         self.python.stop()
 
     def _drop_program(self) -> None:
+        handler = self.python.handler
+        if handler is not None:
+            handler.pull = None
+            handler.forwarder.offer = None
         if self.program is not None:
             if self.cache is not None:
                 try:
@@ -209,9 +177,11 @@ class XdpDatapath:
     # -- flows ----------------------------------------------------------------
 
     def offer(self, verdict: Verdict, meta: PacketMeta, p: Any, now: float) -> None:
-        """Install the flow of a packet Python is carrying out."""
+        """Install the flow of a packet Python is about to carry out: before it is sent, as
+        on veth the receiver answers within the send, and the answer's answer (the ACK
+        after a SYN) must find the flow."""
         cache = self.cache
-        if cache is None or self.python.handler is None:
+        if cache is None:
             return
         self._now = now
         try:
@@ -219,13 +189,23 @@ class XdpDatapath:
         except OSError as exc:  # a full map: the connection stays on the slow path
             self.log.debug("xdp: flow not installed: %s", exc)
 
+    def _pull(self, meta: PacketMeta) -> None:
+        """Core is about to run a TCP packet: first the state the program gave its
+        connection, if the connection's flow owns it."""
+        cache = self.cache
+        if cache is not None and cache.owned:
+            try:
+                cache.pull(meta)
+            except OSError as exc:
+                self.log.debug("xdp: flow state not read: %s", exc)
+
     def _hop_of(self, af: int, addr: bytes) -> Hop | None:
         """The forwarder's resolved hop to ``addr`` at ``self._now`` as a flow's Hop (the
         same Hop while the resolver keeps the same entry)."""
-        handler = self.python.handler
-        if handler is None:
+        resolver = self._resolver
+        if resolver is None:
             return None
-        h = handler.forwarder.resolver.lookup(af, addr, self._now)
+        h = resolver.lookup(af, addr, self._now)
         if h is None:
             return None
         memo = self._hops.get(addr)

@@ -35,7 +35,9 @@ _ESTABLISHED = int(TcpState.ESTABLISHED)
 _SYN_RECV = int(TcpState.SYN_RECV)
 _STATE_AT = schema.VALUE_STATE_OFFSET
 _INPUT, _OUTPUT, _INPUT_ONLY = int(Table.INPUT), int(Table.OUTPUT), int(Table.INPUT_ONLY)
-_OWN_ACTIONS = (schema.FLOW_DR, schema.FLOW_TUN)  # the director sees one direction only
+_FORWARD, _NAT_OUT = int(Action.FORWARD), int(Action.NAT_OUT)
+_OUT = int(Direction.OUT)
+_DROUTE, _MASQ, _TUNNEL = int(FwdMethod.DROUTE), int(FwdMethod.MASQ), int(FwdMethod.TUNNEL)
 _pack_value = schema.VALUE_FORMAT.pack  # the fields of schema.value_bytes, positional
 
 
@@ -88,25 +90,6 @@ class FlowCounters:
     by_reason: dict[str, int] = field(default_factory=dict)
 
 
-def _fwd_action(verdict: Verdict) -> int:
-    if verdict.action == Action.NAT_OUT:
-        return schema.FLOW_NAT_OUT
-    method = verdict.fwd_method
-    if method == FwdMethod.DROUTE:
-        return schema.FLOW_DR
-    if method == FwdMethod.MASQ:
-        return schema.FLOW_NAT_IN
-    if method == FwdMethod.TUNNEL and verdict.tun_type == TUN_IPIP and not verdict.tun_flags:
-        return schema.FLOW_TUN
-    return 0
-
-
-def _tcp_table(conn: Conn, outgoing: bool) -> int:
-    if outgoing:
-        return _OUTPUT
-    return _INPUT_ONLY if conn.flags & F_NOOUTPUT else _INPUT
-
-
 def _dest_takes_traffic(conn: Conn) -> bool:
     dest = conn.dest
     return dest is not None and bool(dest.flags & DEST_F_AVAILABLE) and dest.weight > 0
@@ -148,70 +131,91 @@ class FlowCache:
         if not isinstance(conn, Conn) or meta.related:
             return
         protocol = meta.protocol
-        if protocol != IPPROTO_TCP and protocol != IPPROTO_UDP:
+        tcp = protocol == IPPROTO_TCP
+        if not tcp and protocol != IPPROTO_UDP:
             return
-        action = _fwd_action(verdict) if verdict.action in (Action.FORWARD,
-                                                             Action.NAT_OUT) else 0
-        if not action:
+        todo = verdict.action
+        if todo == _NAT_OUT:
+            action = schema.FLOW_NAT_OUT
+        elif todo != _FORWARD:
             self._skip("method")
             return
+        else:
+            method = verdict.fwd_method
+            if method == _DROUTE:
+                action = schema.FLOW_DR
+            elif method == _MASQ:
+                action = schema.FLOW_NAT_IN
+            elif method == _TUNNEL and verdict.tun_type == TUN_IPIP and not verdict.tun_flags:
+                action = schema.FLOW_TUN
+            else:
+                self._skip("method")
+                return
+        af = meta.af
         if (getattr(parsed, "vlan", -1) != -1 or getattr(parsed, "l3_off", 0) != ETH_HLEN
                 or getattr(parsed, "csum_not_ready", False)
-                or getattr(parsed, "l4_off", 0) - ETH_HLEN
-                != (20 if meta.af == AF_INET else 40)):
+                or getattr(parsed, "l4_off", 0) - ETH_HLEN != (20 if af == AF_INET else 40)):
             self._skip("headers")
             return
-        if not conn.flags & F_HASHED or not _dest_takes_traffic(conn):
+        flags = conn.flags
+        dest = conn.dest
+        if (not flags & F_HASHED or dest is None or not dest.flags & DEST_F_AVAILABLE
+                or dest.weight <= 0):
             self._skip("dest")
             return
         last = self._last_key
-        kb = last[1] if last[0] is meta else key_bytes(meta.af, protocol, meta.saddr,
-                                                       meta.sport, meta.daddr, meta.dport)
-        outgoing = meta.direction == Direction.OUT
-        own = (protocol == IPPROTO_TCP and action in _OWN_ACTIONS and not outgoing
-               and bool(conn.flags & F_NOOUTPUT) and _no_unassured_template(conn))
-        if protocol == IPPROTO_TCP and not _live(conn.state, own):
+        kb = last[1] if last[0] is meta else key_bytes(af, protocol, meta.saddr, meta.sport,
+                                                       meta.daddr, meta.dport)
+        outgoing = meta.direction == _OUT
+        state = conn.state
+        # DR, TUN: the director sees one direction only, the flow owns the TCP state
+        own = (tcp and (action == schema.FLOW_DR or action == schema.FLOW_TUN)
+               and not outgoing and bool(flags & F_NOOUTPUT) and _no_unassured_template(conn))
+        if tcp and not (state == _ESTABLISHED or (own and state == _SYN_RECV)):  # not _live
             closing = self.flows.get(kb)
             if closing is not None:
                 self._remove(kb, closing, adopt=False)
             self._skip("tcp-state")
             return
+        table = _OUTPUT if outgoing else _INPUT_ONLY if flags & F_NOOUTPUT else _INPUT
         if action == schema.FLOW_NAT_OUT:
-            af, to = meta.af, meta.daddr
+            daf, to = af, meta.daddr
         else:
-            af, to = verdict.daf or meta.af, verdict.daddr
-        hop = hop_of(af, to)
+            daf, to = verdict.daf or af, verdict.daddr
+        hop = hop_of(daf, to)
         if hop is None:
             self._skip("no-hop")
             return
-        if action == schema.FLOW_TUN and not hop.src:
+        tun = action == schema.FLOW_TUN
+        if tun and not hop.src:
             self._skip("no-tunnel-source")
             return
-        tun = action == schema.FLOW_TUN
+        if outgoing:
+            port, addr = verdict.vport, verdict.vaddr
+        else:
+            port = verdict.dport if action == schema.FLOW_NAT_IN else 0
+            addr = b"" if action == schema.FLOW_DR else verdict.daddr
         vb = _pack_value(
-            action, _tcp_table(conn, outgoing), conn.state, af if tun else meta.af,
-            hop.ifindex, hop.dst_mac, hop.src_mac,
-            (verdict.vport if outgoing else
-             verdict.dport if action == schema.FLOW_NAT_IN else 0).to_bytes(2, "big"),
-            min(hop.mtu, 0xFFFF),
-            verdict.vaddr if outgoing else (verdict.daddr if action != schema.FLOW_DR else b""),
+            action, table, state, daf if tun else af, hop.ifindex, hop.dst_mac, hop.src_mac,
+            port.to_bytes(2, "big"), hop.mtu if hop.mtu < 0xFFFF else 0xFFFF, addr,
             hop.src if tun else b"",
             (schema.FLOW_F_OUT if outgoing else 0) | (schema.FLOW_F_PMTU_DISC if tun else 0)
             | (schema.FLOW_F_OWN_STATE if own else 0), 0)
         have = self.flows.get(kb)
-        if have is not None and have.conn is conn and have.value == vb:
-            return
-        if have is not None and have.conn is not conn:
-            self._remove(kb, have)
-            have = None
+        if have is not None:
+            if have.conn is conn and have.value == vb:
+                return
+            if have.conn is not conn:
+                self._remove(kb, have)
+                have = None
         self.maps.put_flow(kb, vb)
         if have is None:
-            self.flows[kb] = _Flow(conn, vb, outgoing, conn.state, (af, to), hop, own)
+            self.flows[kb] = _Flow(conn, vb, outgoing, state, (daf, to), hop, own)
             self.owned += own
             self.stats.installed += 1
         else:
             self.owned += own - have.own
-            have.value, have.state, have.hop, have.own = vb, conn.state, hop, own
+            have.value, have.state, have.hop, have.own = vb, state, hop, own
             self.stats.updated += 1
 
     def pull(self, meta: PacketMeta) -> None:
