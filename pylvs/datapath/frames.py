@@ -111,28 +111,46 @@ class FrameHandler:
         return got
 
     def drain_ring(self, ring: RxRing, sock: socket.socket, ifindex: int, buf: bytearray,
-                   batch: int, now: float) -> int:
-        """Handle up to ``batch`` frames from ``ring`` (in order); how many were taken."""
+                   batch: int, now: float, settle: Callable[[], None] | None = None) -> int:
+        """Handle up to ``batch`` frames from ``ring`` (in order); how many were taken.
+
+        With ``settle``, the slots go back to the kernel only after ``settle()`` ran, at
+        the end of the batch (and right after a frame read into ``buf``, which the next
+        such frame reuses): the sender may hold the frames handled in place until then.
+        """
         mem, view, size, frames = ring.map, ring.view, ring.frame_size, ring.frames
         unpack = TPACKET2_HDR.unpack_from
         got = 0
-        for _ in range(batch):
-            off = ring.head * size
-            status, _len, snaplen, mac, _net = unpack(mem, off)
-            if not status & TP_STATUS_USER:
-                break
-            if status & TP_STATUS_COPY:
-                one = self._recv_one(sock, buf)
-                if one is not None:
-                    self._handle_safely(memoryview(buf)[: one[0]], one[1], ifindex, now)
+        first = ring.head
+        try:
+            for _ in range(batch):
+                off = ring.head * size
+                status, _len, snaplen, mac, _net = unpack(mem, off)
+                if not status & TP_STATUS_USER:
+                    break
+                if status & TP_STATUS_COPY:
+                    one = self._recv_one(sock, buf)
+                    if one is not None:
+                        self._handle_safely(memoryview(buf)[: one[0]], one[1], ifindex, now)
+                        if settle is not None:
+                            settle()
+                    else:
+                        self.counters.drop("ring-copy-lost")
                 else:
-                    self.counters.drop("ring-copy-lost")
-            else:
+                    try:
+                        self.handle(view[off + mac : off + mac + snaplen], status, ifindex, now)
+                    except Exception:
+                        self._failed()
+                if settle is None:
+                    mem[off : off + 4] = KERNEL_OWNED
+                ring.head = (ring.head + 1) % frames
+                got += 1
+        finally:
+            if settle is not None:
                 try:
-                    self.handle(view[off + mac : off + mac + snaplen], status, ifindex, now)
-                except Exception:
-                    self._failed()
-            mem[off : off + 4] = KERNEL_OWNED
-            ring.head = (ring.head + 1) % frames
-            got += 1
+                    settle()
+                finally:
+                    for i in range(got):
+                        off = (first + i) % frames * size
+                        mem[off : off + 4] = KERNEL_OWNED
         return got

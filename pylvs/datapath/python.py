@@ -14,6 +14,7 @@ import logging
 import random
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pylvs.core.constants import AF_INET, AF_INET6
@@ -74,6 +75,11 @@ class PythonDatapath:
         self._rng = random.Random()
         self.handler: FrameHandler | None = None
         self.running = False
+        # called before frames go out: once per receive-ring batch, whose frames are held
+        # until then, or before a frame sent on its own (the XDP datapath installs the
+        # flows of the batch's new connections there)
+        self.before_send: Callable[[], None] | None = None
+        self._held: list[tuple[int, memoryview | bytes | bytearray]] | None = None
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -215,6 +221,30 @@ class PythonDatapath:
                              spec.fwmark_services)
 
     def _send(self, ifindex: int, frame: memoryview | bytes | bytearray) -> bool:
+        held = self._held
+        if held is not None:
+            held.append((ifindex, frame))
+            return True
+        if self.before_send is not None:
+            self.before_send()
+        return self._send_now(ifindex, frame)
+
+    def _send_held(self) -> None:
+        """Send the frames held during a receive-ring batch (``before_send`` first); a
+        frame the kernel refuses counts as a tx error, as it would have at once."""
+        held = self._held
+        if not held:
+            return
+        self._held = []
+        if self.before_send is not None:
+            self.before_send()
+        stats = self.stats
+        for ifindex, frame in held:
+            if not self._send_now(ifindex, frame):
+                stats.tx -= 1
+                stats.drop("tx-error")
+
+    def _send_now(self, ifindex: int, frame: memoryview | bytes | bytearray) -> bool:
         sock = self.tx.get(ifindex)
         if sock is None:
             sock = self._open_tx(ifindex)
@@ -243,7 +273,14 @@ class PythonDatapath:
         handler = self.handler
         if handler is None:
             return
-        if rx.ring is not None:
+        if rx.ring is not None and self.before_send is not None:
+            self._held = []
+            try:
+                got = handler.drain_ring(rx.ring, rx.sock, rx.ifindex, self._buf, BATCH,
+                                         time.monotonic(), settle=self._send_held)
+            finally:
+                self._held = None
+        elif rx.ring is not None:
             got = handler.drain_ring(rx.ring, rx.sock, rx.ifindex, self._buf, BATCH,
                                      time.monotonic())
         else:

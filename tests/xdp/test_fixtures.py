@@ -203,3 +203,28 @@ def test_a_freed_counter_slot_is_zeroed_before_it_is_reused() -> None:
         assert st is not None and (st.packets, st.bytes, st.last_seen_ns) == (0, 0, 0)
     finally:
         prog.close()
+
+
+def test_batched_installs_forward_like_single_ones(clean: FastPathProgram) -> None:
+    """put_flows installs every flow in one update, each with a counter slot of its own;
+    replacing one keeps its slot and counters."""
+    case = next(c for c in CASES if c.name == "dr-ipv6-udp")
+    s = setup(case)
+    assert s.key is not None and s.value is not None
+    others = [schema.key_bytes(2, 6, bytes([198, 18, 1, i]), 2000 + i,
+                               bytes([198, 18, 0, 150]), 80) for i in range(1, 4)]
+    flows = [(k, bytes(s.value)) for k in others] + [(bytes(s.key), bytes(s.value))]
+    assert clean.put_flows(flows) == []
+    assert clean.test_run(s.frame)[0] == schema.XDP_TX
+    slots = set()
+    for k, _ in flows:
+        flow = clean.flow(k)
+        assert flow is not None
+        slots.add(flow.stats_slot)
+    assert len(slots) == len(flows)
+    assert clean.put_flows(flows[-2:]) == []  # replaced: same slots, counters kept
+    st = clean.flow_stats(s.key)
+    assert st is not None and st.packets == 1
+    assert {f.stats_slot for k, _ in flows if (f := clean.flow(k)) is not None} == slots
+    assert clean.put_flows(flows[:1]) == []  # one flow: a plain update
+    assert set(clean.all_flow_stats()) == {k for k, _ in flows}

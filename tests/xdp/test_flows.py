@@ -33,10 +33,24 @@ class FakeMaps:
     def __init__(self) -> None:
         self.flows: dict[bytes, FlowValue] = {}
         self.stats: dict[bytes, FlowStats] = {}
+        self.refuse: set[bytes] = set()  # keys put_flow fails for (a full map)
+        self.batches: list[int] = []  # flows per put_flows call
 
     def put_flow(self, key: bytes, value: bytes) -> None:
+        if key in self.refuse:
+            raise OSError(28, "no space left")
         self.flows[key] = FlowValue.from_buffer_copy(value)
         self.stats.setdefault(key, FlowStats())
+
+    def put_flows(self, flows: list[tuple[bytes, bytes]]) -> list[tuple[bytes, OSError]]:
+        self.batches.append(len(flows))
+        failed: list[tuple[bytes, OSError]] = []
+        for key, value in flows:
+            try:
+                self.put_flow(key, value)
+            except OSError as exc:
+                failed.append((key, exc))
+        return failed
 
     def flow_stats(self, key: bytes) -> FlowCounts | None:
         st = self.stats.get(key)
@@ -344,3 +358,45 @@ def test_frame_handler_asks_the_table_it_holds_now() -> None:
                   / TCP(sport=40100, dport=80, flags="S"))
     handler.handle(memoryview(frame), 0, 1, 1.0)
     assert asked == [40100]
+
+
+def test_deferred_flows_go_in_with_one_update() -> None:
+    """A deferred cache keeps offered flows back until install_pending (the datapath
+    calls it before the frames go out): one batched update for all, none read before;
+    a flow the map refuses leaves the cache and its count."""
+    t, _ = table(FwdMethod.DROUTE)
+    maps = FakeMaps()
+    cache = FlowCache(t, maps)
+    cache.deferred = True
+    maps.refuse.add(key_in(40202))
+    for sport in (40200, 40201, 40202):
+        meta = client(sport, TCP_SYN)
+        cache.pull(meta)
+        run(t, cache, meta, 0.0)
+    assert maps.flows == {} and len(cache.flows) == 3 and cache.stats.installed == 3
+    cache.pull(client(40200, TCP_ACK))  # pending: the program never saw it, nothing read
+    failed = cache.install_pending()
+    assert maps.batches == [3] and len(failed) == 1
+    assert set(maps.flows) == set(cache.flows) == {key_in(40200), key_in(40201)}
+    assert cache.stats.installed == 2 and cache.owned == 2 and cache.pending == {}
+    assert cache.install_pending() == [] and maps.batches == [3]
+    # what an immediate cache installs is the same
+    t2, _ = table(FwdMethod.DROUTE)
+    maps2 = FakeMaps()
+    cache2 = FlowCache(t2, maps2)
+    for sport in (40200, 40201):
+        run(t2, cache2, client(sport, TCP_SYN), 0.0)
+    assert {k: bytes(v) for k, v in maps2.flows.items()} == \
+        {k: bytes(v) for k, v in maps.flows.items()}
+
+
+def test_sync_installs_what_waits() -> None:
+    """A sync (or any removal) first installs the pending flows, so nothing it reads
+    misses one."""
+    t, _ = table(FwdMethod.DROUTE)
+    maps = FakeMaps()
+    cache = FlowCache(t, maps)
+    cache.deferred = True
+    run(t, cache, client(40210, TCP_SYN), 0.0)
+    cache.sync()
+    assert set(maps.flows) == set(cache.flows) == {key_in(40210)} and cache.pending == {}

@@ -87,6 +87,9 @@ class XdpDatapath:
             self.python.start()
             assert self.python.handler is not None
             self.hook(self.python.handler)
+            # a batch's new flows go in with one update, before the batch's frames go out
+            self.cache.deferred = True
+            self.python.before_send = self._install_pending
             try:
                 for rx in self.python.rx:
                     self._attach(rx.ifindex, rx.name)
@@ -141,6 +144,7 @@ class XdpDatapath:
         if handler is not None:
             handler.pull = None
             handler.forwarder.offer = None
+        self.python.before_send = None
         if self.program is not None:
             if self.cache is not None:
                 try:
@@ -188,6 +192,18 @@ class XdpDatapath:
             cache.offer(verdict, meta, p, self._hop_of)
         except OSError as exc:  # a full map: the connection stays on the slow path
             self.log.debug("xdp: flow not installed: %s", exc)
+
+    def _install_pending(self) -> None:
+        """The flows offered since the last frames went out, in one batched update."""
+        cache = self.cache
+        if cache is not None and cache.pending:
+            try:
+                failed = cache.install_pending()
+            except OSError as exc:
+                self.log.debug("xdp: flows not installed: %s", exc)
+                return
+            for exc in failed:  # a full map: the connection stays on the slow path
+                self.log.debug("xdp: flow not installed: %s", exc)
 
     def _pull(self, meta: PacketMeta) -> None:
         """Core is about to run a TCP packet: first the state the program gave its

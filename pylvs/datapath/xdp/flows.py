@@ -46,6 +46,7 @@ class FlowMaps(Protocol):
     as the bytes of schema.FlowKey / schema.FlowValue."""
 
     def put_flow(self, key: bytes, value: bytes) -> None: ...
+    def put_flows(self, flows: list[tuple[bytes, bytes]]) -> list[tuple[bytes, OSError]]: ...
     def flow_stats(self, key: bytes) -> FlowCounts | None: ...
     def flow_state(self, key: bytes) -> int | None: ...
     def delete_flow(self, key: bytes) -> FlowCounts | None: ...
@@ -118,6 +119,10 @@ class FlowCache:
         self.owned = 0  # flows whose state the program moves
         self._last_key: tuple[object, bytes] = (None, b"")  # (meta, key) of the last pull
         self.stats = FlowCounters()
+        # deferred: offered flows wait in pending (key -> value, whether new) until
+        # install_pending, which the datapath calls before it sends anything
+        self.deferred = False
+        self.pending: dict[bytes, tuple[bytes, bool]] = {}
 
     def _skip(self, reason: str) -> None:
         self.stats.by_reason[reason] = self.stats.by_reason.get(reason, 0) + 1
@@ -208,7 +213,11 @@ class FlowCache:
             if have.conn is not conn:
                 self._remove(kb, have)
                 have = None
-        self.maps.put_flow(kb, vb)
+        if self.deferred:
+            was = self.pending.get(kb)
+            self.pending[kb] = (vb, have is None if was is None else was[1])
+        else:
+            self.maps.put_flow(kb, vb)
         if have is None:
             self.flows[kb] = _Flow(conn, vb, outgoing, state, (daf, to), hop, own)
             self.owned += own
@@ -218,13 +227,33 @@ class FlowCache:
             have.value, have.state, have.hop, have.own = vb, state, hop, own
             self.stats.updated += 1
 
+    def install_pending(self) -> list[OSError]:
+        """Install the flows offered since the last call (one batched update); why each
+        one that failed did (its connection stays on the slow path)."""
+        pending = self.pending
+        if not pending:
+            return []
+        self.pending = {}
+        failed = self.maps.put_flows([(kb, vb) for kb, (vb, _) in pending.items()])
+        for kb, _ in failed:
+            flow = self.flows.pop(kb, None)
+            if flow is not None:
+                self.owned -= flow.own
+                self.maps.delete_flow(kb)  # an update that failed: the old value goes too
+            if pending[kb][1]:
+                self.stats.installed -= 1
+            else:
+                self.stats.updated -= 1
+        return [exc for _, exc in failed]
+
     def pull(self, meta: PacketMeta) -> None:
         """Core is about to run a TCP packet the program passed up: first carry in the
         state (and counters) the program gave the connection, if its flow owns them."""
         kb = key_bytes(meta.af, meta.protocol, meta.saddr, meta.sport, meta.daddr, meta.dport)
         self._last_key = (meta, kb)
         flow = self.flows.get(kb)
-        if flow is None or not flow.own or not flow.conn.flags & F_HASHED:
+        if flow is None or not flow.own or not flow.conn.flags & F_HASHED \
+                or kb in self.pending:  # not installed yet: the program never saw it
             return
         st = self.maps.flow_stats(kb)
         if st is not None and st.packets != flow.packets:
@@ -253,6 +282,8 @@ class FlowCache:
         """Delete the flow, folding its last counters; of an own-state flow first the
         state the program gave it, unless core has just decided the state (``adopt``
         False)."""
+        if self.pending:
+            self.install_pending()
         conn = flow.conn
         if adopt and flow.own and conn.flags & F_HASHED:
             st = self.maps.flow_stats(kb)
@@ -284,6 +315,8 @@ class FlowCache:
         re-arming timers at the time each flow was last seen; remove flows of gone
         connections, of destinations that take no traffic, and of connections no longer
         live (their packets go back to Python). The maps are read in batches."""
+        if self.pending:
+            self.install_pending()
         if not self.flows:
             return
         counts = self.maps.all_flow_stats()
@@ -337,6 +370,8 @@ class FlowCache:
     def revalidate(self, hop_of: Callable[[int, bytes], Hop | None]) -> None:
         """Remove the flows whose next hop changed (MAC, interface, MTU, source) or is
         gone: their packets go back to Python, which installs them afresh."""
+        if self.pending:
+            self.install_pending()
         for kb, flow in list(self.flows.items()):
             if hop_of(*flow.to) != flow.hop:
                 self._remove(kb, flow)

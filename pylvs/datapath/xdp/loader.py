@@ -175,6 +175,58 @@ class FastPathProgram:
             libbpf.check(ret, "installing a flow")
         self._slot_of[k] = slot
 
+    def put_flows(self, flows: list[tuple[bytes, bytes]]) -> list[tuple[bytes, OSError]]:
+        """Install or replace many flows (distinct keys), each as :meth:`put_flow` does, in
+        one batched update; the keys that could not be installed, each with why (the rest
+        are)."""
+        if len(flows) == 1:
+            key, value = flows[0]
+            try:
+                self.put_flow(key, value)
+            except OSError as exc:
+                return [(key, exc)]
+            return []
+        failed: list[tuple[bytes, OSError]] = []
+        keys: list[bytes] = []
+        values: list[bytes] = []
+        fresh: list[int | None] = []  # the slot each key took here (None: it had one)
+        for key, value in flows:
+            slot = self._slot_of.get(key)
+            took = None
+            if slot is None:
+                try:
+                    slot = took = self._take_slot()
+                except OSError as exc:
+                    failed.append((key, exc))
+                    continue
+                self._slot_of[key] = slot
+            v = bytearray(value)
+            SLOT.pack_into(v, VALUE_SLOT_OFFSET, slot)
+            keys.append(key)
+            values.append(bytes(v))
+            fresh.append(took)
+        lib = libbpf.lib()
+        done = 0
+        while done < len(keys):
+            count = ctypes.c_uint32(len(keys) - done)
+            ctypes.set_errno(0)
+            ret = lib.bpf_map_update_batch(self._flows_fd, b"".join(keys[done:]),
+                                           b"".join(values[done:]), ctypes.byref(count), None)
+            if ret == 0:
+                break
+            bad = done + count.value  # the batch stopped at this one
+            if bad >= len(keys):
+                break
+            err = -ret if ret != -1 else (ctypes.get_errno() or errno.EIO)
+            failed.append((keys[bad], libbpf.LibbpfError(
+                err, f"installing a flow: {os.strerror(err)}")))
+            took = fresh[bad]
+            if took is not None:
+                del self._slot_of[keys[bad]]
+                self._free.append(took)
+            done = bad + 1
+        return failed
+
     def _take_slot(self) -> int:
         if not self._free and self._dirty:
             self._zero_slots(self._dirty)
