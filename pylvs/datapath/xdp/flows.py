@@ -91,11 +91,6 @@ class FlowCounters:
     by_reason: dict[str, int] = field(default_factory=dict)
 
 
-def _dest_takes_traffic(conn: Conn) -> bool:
-    dest = conn.dest
-    return dest is not None and bool(dest.flags & DEST_F_AVAILABLE) and dest.weight > 0
-
-
 def _no_unassured_template(conn: Conn) -> bool:
     """Whether no template waits for this connection to reach ESTABLISHED (core assures
     it then; a fold sees only the latest state, so such a connection keeps that step)."""
@@ -323,24 +318,31 @@ class FlowCache:
         states: dict[bytes, int] | None = None
         per_conn: dict[int, tuple[Conn, int, int, int, int, float]] = {}
         gone: list[tuple[bytes, _Flow]] = []
-        for kb, flow in list(self.flows.items()):
+        flows = self.flows
+        account = self.ipvs.account
+        folded = 0
+        for kb, flow in list(flows.items()):
             conn = flow.conn
             if not conn.flags & F_HASHED or conn.state != flow.state:
                 gone.append((kb, flow))  # core decides (and re-installs) again
                 continue
             st = counts.get(kb)
             if st is None:
-                self.flows.pop(kb, None)
+                del flows[kb]
                 self.owned -= flow.own
                 continue
+            own = flow.own
             if st.packets != flow.packets:
-                if flow.own:  # the connection's only flow: its state first, then the timer
+                if own:  # the connection's only flow: its state first, then the timer
                     if states is None:
                         states = self.maps.all_flow_states()
                     state = states.get(kb)
                     if state is not None and state != flow.state:
                         self._adopt(flow, state)
-                    self._fold({id(conn): (conn, *self._delta(flow, st))})
+                    dp = st.packets - flow.packets  # never outgoing: all in
+                    account(conn, st.last_seen_ns / NS, dp, st.bytes - flow.bytes, 0, 0)
+                    flow.packets, flow.bytes = st.packets, st.bytes
+                    folded += dp
                 else:
                     ip, ib, op, ob, seen = self._delta(flow, st)
                     prev = per_conn.get(id(conn))
@@ -349,8 +351,11 @@ class FlowCache:
                         ip, ib, op, ob = pip + ip, pib + ib, pop + op, pob + ob
                         seen = max(seen, pseen)
                     per_conn[id(conn)] = (conn, ip, ib, op, ob, seen)
-            if not _dest_takes_traffic(conn) or (flow.own and not _live(flow.state, True)):
+            dest = conn.dest
+            if (dest is None or not dest.flags & DEST_F_AVAILABLE or dest.weight <= 0
+                    or (own and not _live(flow.state, True))):
                 gone.append((kb, flow))
+        self.stats.folded_packets += folded
         self._fold(per_conn)
         if gone:
             self._remove_many(gone)
@@ -359,13 +364,14 @@ class FlowCache:
         """Delete flows whose counters and states were just folded; fold what the
         program counted since."""
         lasts = self.maps.delete_flows([kb for kb, _ in gone])
+        flows = self.flows
         for (kb, flow), last in zip(gone, lasts, strict=True):
-            if self.flows.pop(kb, None) is not None:
+            if flows.pop(kb, None) is not None:
                 self.owned -= flow.own
-            self.stats.removed += 1
             conn = flow.conn
-            if last is not None and conn.flags & F_HASHED:
+            if last is not None and last.packets != flow.packets and conn.flags & F_HASHED:
                 self._fold({id(conn): (conn, *self._delta(flow, last))})
+        self.stats.removed += len(gone)
 
     def revalidate(self, hop_of: Callable[[int, bytes], Hop | None]) -> None:
         """Remove the flows whose next hop changed (MAC, interface, MTU, source) or is
