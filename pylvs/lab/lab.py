@@ -167,6 +167,11 @@ class Lab:
         for bridge in topo.segments:
             run(["ip", "-n", sw, "link", "add", bridge, "type", "bridge"])
             run(["ip", "-n", sw, "link", "set", bridge, "up"])
+        # a plain switch: with br_netfilter loaded, every bridged frame would go through
+        # netfilter and a route lookup in the switch (sysctl -e: absent without it)
+        run(in_netns(sw, ["sysctl", "-q", "-e", "-w"]
+                     + [f"net.bridge.bridge-nf-call-{t}=0"
+                        for t in ("iptables", "ip6tables", "arptables")]))
         for host in topo.hosts:
             self._add_host(topo, host)
         run(in_netns(topo.host("client").netns, ["ethtool", "-K", "eth0", "tx", "off"]))
