@@ -22,8 +22,11 @@ class FakeDatapathError(Exception):
 
 
 class FakeDatapath:
-    def __init__(self, kind: str, ipvs: Any, interfaces: list[str], loop: Any) -> None:
+    def __init__(self, kind: str, ipvs: Any, interfaces: list[str], loop: Any,
+                 xdp_mode: str) -> None:
         self.kind, self.ipvs, self.interfaces, self.loop = kind, ipvs, interfaces, loop
+        self.xdp_mode = xdp_mode
+        self.detail = f"{', '.join(interfaces)} (as {xdp_mode})"
         self.events: list[str] = []
 
     def start(self) -> None:
@@ -48,8 +51,9 @@ def _install_fake_datapath(monkeypatch: pytest.MonkeyPatch) -> list[FakeDatapath
     made: list[FakeDatapath] = []
     fake = types.ModuleType("pylvs.datapath")
 
-    def create(kind: str, ipvs: Any, interfaces: list[str], loop: Any) -> FakeDatapath:
-        made.append(FakeDatapath(kind, ipvs, interfaces, loop))
+    def create(kind: str, ipvs: Any, interfaces: list[str], loop: Any,
+               xdp_mode: str = "auto") -> FakeDatapath:
+        made.append(FakeDatapath(kind, ipvs, interfaces, loop, xdp_mode))
         return made[-1]
 
     fake.create = create  # type: ignore[attr-defined]
@@ -125,9 +129,11 @@ def test_datapath_built_started_notified_and_stopped(
     status = _serve(d, requests)
     [dp] = made
     assert (dp.kind, dp.interfaces, dp.ipvs) == ("python", ["veth0", "veth1"], d.ipvs)
+    assert dp.xdp_mode == "auto"
     # only the successful add notified; each listing first folded the fast path's counters
     assert dp.events == ["start", "changed", "sync", "sync", "stop"]
     assert status["result"]["datapath"] == "python"
+    assert status["result"]["datapath_detail"] == "veth0, veth1 (as auto)"
     assert status["result"]["datapath_counters"] == {"rx": 7}
     assert not Path(d.socket_path).exists()
 
@@ -197,3 +203,24 @@ def test_datapath_failing_to_start_refuses_and_cleans_up(
     assert "bad0" in str(exc.value)
     assert made[0].events == ["start", "stop"]  # what start did is undone
     assert not Path(d.socket_path).exists()
+
+
+def test_xdp_mode_reaches_the_datapath_and_the_restart_argv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _install_fake_datapath(monkeypatch)
+    d = _daemon(tmp_path, "--interface", "veth0", "--datapath", "xdp", "--xdp-mode", "native")
+
+    async def requests() -> dict[str, Any]:
+        return await _request(d.socket_path, '{"v":1,"op":"status","args":[]}')
+
+    status = _serve(d, requests)["result"]
+    [dp] = made
+    assert dp.xdp_mode == "native"
+    argv = status["argv"]
+    assert argv[argv.index("--xdp-mode") + 1] == "native"
+
+
+def test_an_unknown_xdp_mode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--interface", "veth0", "--xdp-mode", "driver"])
