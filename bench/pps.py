@@ -34,30 +34,41 @@ director's paths, once on the direct one; a hardware switch does no such thing).
   source port, slowly, so every flow is scheduled (by Python) before the bursts.
 
 What is measured. On veth the whole path runs in the sender's softirq on the sender's CPU
-(client -> switch -> director -> switch -> real server), so the generator saturates
-first: the director never drops (the share delivered is ~100 %) and the delivered rate
-measures the generator and the switch as much as the director. So, as issue #6 asks in
-that case, the director's CPU time per forwarded packet is compared instead
-(``basis=director_cpu``): the CPU time of the whole path (the generator with everything
-the kernel ran in its context, ksoftirqd, and every process of the director's namespace:
-the pylvs daemon), less the ``direct`` path's CPU time per frame (same round) for every
-frame sent, per frame delivered. The generator's part is trafgen's process CPU time, or
-the CPU time xdpgen's sending thread takes itself around the sending (so Python's
-start-up and loading the program are not in it). That is the director's receive, its work
-and its send through the switch to the real server (for the Python datapath, which drops
-frames, its work on the dropped ones too); the median over the rounds counts. Other load
+(client -> switch -> director -> switch -> real server), so the generator saturates first:
+the director never drops (the share delivered is ~100 %) and the delivered rate measures
+the generator and the switch as much as the director. So, as issue #6 asks in that case,
+the director's CPU time per forwarded packet is compared instead (``basis=director_cpu``):
+the CPU time of the whole path (the generator with everything the kernel ran in its
+context, ksoftirqd, and every process of the director's namespace: the pylvs daemon), less
+the ``direct`` path's CPU time per frame (same round) for every frame sent, per frame
+delivered. The generator's part is trafgen's process CPU time, or the CPU time xdpgen's
+sending thread takes itself around the sending (so Python's start-up and loading the
+program are not in it). That is the director's receive, its work and its send through the
+switch to the real server; the median over the rounds counts. The Python datapath cannot
+take what the generator offers (unpaced, it dropped 60-85 % of the frames, and the
+kernel's work on those, veth receive, IP stack and nftables drop, a full packet-socket
+ring, would be counted against the frames it forwarded), so it is measured at a rate it
+sustains: one unpaced burst first gives its capacity (frames delivered per second from the
+first frame sent to the last delivered: ``python_pps=``), then its measured bursts are
+paced by the generator (``xdpgen --rate``: trains of frames every 25 ms at their due
+times, see ``bench/xdpgen.py``; trafgen: ``-t``, a gap between frames) to 85 % of that,
+and a burst that lost frames (under 99 % delivered) is sent again 15 % slower, four times
+at most; its CPU per packet comes from those (``python_vs_forwarding=``), measured against
+a direct burst sent at the same pace right after each (pacing costs the generator CPU time
+of its own), its rate ratio from the capacity (``python_rate_vs_forwarding=``). Other load
 on the machine is not in these per-task CPU times, but it slows what is measured (caches,
 the other CPU, the hypervisor): on the shared 2-core machine a phase's figure moves by up
 to a third from one round to the next, so compare the medians of several runs. Now and
-then frames are lost on the way (a veth's receive ring overflows when its processing
-falls behind): a burst that lost frames (not python's) is sent again, twice at most.
+then frames are lost on the way (a veth's receive ring overflows when its processing falls
+behind): a burst that lost frames is sent again, twice at most (python's, slower).
 Should the director drop frames in both the forwarding and the XDP phase, it is the
 bottleneck and the delivered rates are compared (``basis=rate``). The rate ratios are
 printed either way, and the XDP programs' own cost per frame: from BPF_PROG_TEST_RUN (a
 DR hit, a miss, the bare forwarder) and on the benchmark's traffic (one more burst with
 the kernel's BPF run-time statistics on). Last line: ``xdp_vs_forwarding=...
 xdp_native_vs_forwarding=... python_vs_forwarding=... bare_vs_forwarding=... basis=...
-generator=...``. Labs are removed at the end, also on failure.
+generator=... python_rate_vs_forwarding=... python_pps=...``. Labs are removed at the
+end, also on failure.
 
     .venv/bin/python bench/pps.py [--generator xdp|trafgen] [--packets 200000]
         [--rounds 5] [--ports 256]
@@ -66,6 +77,7 @@ generator=...``. Labs are removed at the end, also on failure.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import glob
 import json
 import os
@@ -92,6 +104,9 @@ DISCARD_PORT = 9  # the benchmark's UDP service (no echo server listens there)
 SPORT_BASE = 20000
 SATURATED_SHARE = 0.99  # below this share delivered, the director dropped frames
 RETRIES = 2  # a burst that lost frames is sent again this many times at most (not python)
+PACE = 0.85  # python's measured bursts are paced to this share of its capacity
+PACE_STEP = 0.85  # and a paced burst that lost frames is sent again this much slower
+PACE_RETRIES = 4
 PHASES = ("direct", "forwarding", "bare", "xdp", "xdp_native", "python")
 # the labs: the director's datapath, its XDP attach mode and the phases run on it
 LABS = (("none", "auto", ("direct", "forwarding")), ("none", "auto", ("bare",)),
@@ -213,21 +228,28 @@ class Generator:
     kind: str
     obj: Path | None = None
 
-    def send(self, s: Setup, packets: int, gap_ms: float = 0) -> tuple[float, int | None]:
-        """Send ``packets`` frames of ``s`` from the client's eth0, as fast as it can or one
-        every ``gap_ms``: (wall seconds, the generator's own CPU ns around the sending, or
-        None when only its process's CPU time tells)."""
+    def send(self, s: Setup, packets: int, gap_ms: float = 0,
+             rate: float = 0) -> tuple[float, int | None]:
+        """Send ``packets`` frames of ``s`` from the client's eth0, as fast as it can, paced
+        to ``rate`` frames per second or one every ``gap_ms``: (wall seconds, the
+        generator's own CPU ns around the sending, or None when only its process's CPU
+        time tells)."""
         if self.kind == "trafgen":
+            if s.tcp or s.sport_base != SPORT_BASE:
+                raise SystemExit("trafgen sends only the UDP bursts of bench/pps.py")
+            if rate:
+                gap_ms = 1000 / rate
             cmd = ["trafgen", "--dev", "eth0", "--conf", str(s.conf), "-n", str(packets),
                    "-P", "1", "-S", "128KiB", "-C"]
             if gap_ms:
-                cmd += ["-t", f"{gap_ms:g}ms"]
+                cmd += ["-t", f"{gap_ms * 1e6:.0f}ns"]
             t0 = time.monotonic()
             sh(s.lab, "client", *cmd, timeout=120)
             return time.monotonic() - t0, None
         out = sh(s.lab, "client", sys.executable, str(XDPGEN), "--object", str(self.obj),
                  "--frame", s.frame.hex(), "--packets", str(packets), "--ports",
-                 str(s.ports), "--gap-ms", str(gap_ms), timeout=120)
+                 str(s.ports), "--sport-base", str(s.sport_base), "--gap-ms", str(gap_ms),
+                 "--rate", str(rate), *(["--tcp"] if s.tcp else []), timeout=120)
         sent = json.loads(out.splitlines()[-1])
         return float(sent["seconds"]), int(sent["cpu_ns"])
 
@@ -240,10 +262,15 @@ class Setup:
     lab: Lab
     director_netns: str
     real_servers: list[str]
-    frame: bytes  # the first frame sent (source port SPORT_BASE)
+    frame: bytes  # the frame sent (its source port: sport_base, n-th frame + n % ports)
     ports: int  # source ports in turn
     conf: Path  # the frames as a trafgen configuration
     bursts: list[Burst] = field(default_factory=list)
+    rate: float = 0.0  # frames per second the measured bursts are paced to (0: unpaced)
+    sport_base: int = SPORT_BASE  # the first source port
+    tcp: bool = False  # the frame is TCP (xdpgen fixes its checksum up per port)
+    capacity: float = 0.0  # delivered frames per second of an unpaced burst (python)
+    references: list[Burst] = field(default_factory=list)  # direct bursts at this pace
 
 
 def new_lab(datapath: str, xdp_mode: str) -> tuple[Lab, object]:
@@ -319,12 +346,12 @@ def prepare(name: str, lab: Lab, opts: argparse.Namespace, gen: Generator,
 
 
 def burst(s: Setup, gen: Generator, packets: int) -> Burst:
-    """Send ``packets`` frames as fast as the generator can; count what the real servers
-    got and the CPU time the whole path took."""
+    """Send ``packets`` frames as fast as the generator can (or paced to ``s.rate``); count
+    what the real servers got and the CPU time the whole path took."""
     time.sleep(0.3)
     before = rx_packets(s.lab, s.real_servers)
     k0, d0, c0 = kernel_threads_ns(), namespace_ns(s.director_netns), children_ns()
-    seconds, own_ns = gen.send(s, packets)
+    seconds, own_ns = gen.send(s, packets, rate=s.rate)
     c1 = children_ns()
     time.sleep(0.3)  # frames still queued on the way
     k1, d1 = kernel_threads_ns(), namespace_ns(s.director_netns)
@@ -334,14 +361,88 @@ def burst(s: Setup, gen: Generator, packets: int) -> Burst:
 
 
 def lossless_burst(s: Setup, gen: Generator, packets: int, r: int) -> Burst:
-    """A burst, sent again (up to RETRIES times) while frames are lost on the way."""
+    """A burst, sent again (up to RETRIES times) while frames are lost on the way; a paced
+    burst (python) that lost frames is sent again at a lower rate (PACE_STEP, up to
+    PACE_RETRIES times)."""
     b = burst(s, gen, packets)
-    for _ in range(RETRIES):
-        if s.name == "python" or b.share >= SATURATED_SHARE:
+    for _ in range(PACE_RETRIES if s.rate else RETRIES):
+        if b.share >= SATURATED_SHARE:
             break
-        print(f"round {r + 1} {s.name}: {b.share * 100:.1f} % delivered, sending again")
+        if s.rate:
+            s.rate *= PACE_STEP
+        print(f"round {r + 1} {s.name}: {b.share * 100:.1f} % delivered, sending again"
+              + (f" at {s.rate:.0f} pps" if s.rate else ""))
         b = burst(s, gen, packets)
     return b
+
+
+# Counts the frames the switch passed to the real servers (tx of its ports to them) every
+# 2 ms in the switch's namespace, from its start; after a line on stdin (the generator is
+# done), it stops once none came for QUIET seconds and prints what came and when the last
+# ones did (CLOCK_MONOTONIC, the same in every namespace).
+_WATCH = r"""
+import json, select, sys, time
+quiet, paths = float(sys.argv[1]), [f"/sys/class/net/{n}/statistics/tx_packets"
+                                    for n in sys.argv[2:]]
+def count():
+    total = 0
+    for path in paths:
+        with open(path) as f:
+            total += int(f.read())
+    return total
+base = n0 = count()
+last, armed = time.monotonic(), None
+print("ready", flush=True)
+while True:
+    if armed is not None:
+        time.sleep(0.002)
+    elif select.select([sys.stdin], [], [], 0.002)[0]:
+        sys.stdin.readline()
+        armed = time.monotonic()
+    n, now = count(), time.monotonic()
+    if n != n0:
+        n0, last = n, now
+    elif armed is not None and now - max(last, armed) > quiet:
+        break
+print(json.dumps({"delivered": n0 - base, "last": last}), flush=True)
+"""
+QUIET = 0.3  # seconds without a frame after the sending: the burst has been delivered
+
+
+def send_watched(s: Setup, gen: Generator, packets: int,
+                 rate: float = 0.0) -> tuple[int, float, float]:
+    """Send ``packets`` frames of ``s`` (paced to ``rate``, or unpaced) while the switch
+    counts what it passes to the real servers every 2 ms: (frames delivered, the
+    generator's seconds, seconds from the first frame sent to the last delivered)."""
+    topo = build(s.lab.prefix, "dr", 2)
+    peers = [h.peer_name(h.links[0]) for h in topo.real_servers]
+    watch = subprocess.Popen(["ip", "netns", "exec", topo.switch, sys.executable, "-c",
+                              _WATCH, str(QUIET), *peers], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert watch.stdin is not None and watch.stdout is not None
+        if watch.stdout.readline().strip() != "ready":
+            raise SystemExit("the delivery watcher did not start")
+        seconds, _ = gen.send(s, packets, rate=rate)
+        start = time.monotonic() - seconds
+        watch.stdin.write("sent\n")
+        watch.stdin.flush()
+        out, _ = watch.communicate(timeout=60)
+    finally:
+        if watch.poll() is None:
+            watch.kill()
+            watch.wait()
+    got = json.loads(out.splitlines()[-1])
+    return int(got["delivered"]), seconds, max(float(got["last"]) - start, seconds)
+
+
+def capacity(s: Setup, gen: Generator, packets: int) -> tuple[int, float]:
+    """One unpaced burst of ``packets`` frames: (frames delivered, per second from the
+    first frame sent to the last delivered, what the director drained from its queues after
+    the sending included)."""
+    time.sleep(0.3)
+    delivered, _, seconds = send_watched(s, gen, packets)
+    return delivered, delivered / seconds if seconds > 0 else 0.0
 
 
 def counters_of(s: Setup) -> str:
@@ -422,6 +523,13 @@ def director_ns(b: Burst, direct_ns: float) -> float:
     return (b.cpu_ns - direct_ns * b.sent) / b.delivered
 
 
+def reference(setups: dict[str, Setup], name: str, r: int) -> Burst:
+    """The direct burst phase ``name``'s round ``r`` is measured against: the same round's,
+    or the one sent at the phase's pace (python)."""
+    own = setups[name].references
+    return own[r] if own else setups["direct"].bursts[r]
+
+
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -458,15 +566,25 @@ def main() -> int:
                 labs.append(lab)
                 for name in phases:
                     setups[name] = prepare(name, lab, opts, gen, work)
+            py = setups["python"]
+            _, py.capacity = capacity(py, gen, opts.python_packets)
+            py.rate = PACE * py.capacity
+            print(f"python datapath capacity {py.capacity:.0f} pps (one unpaced burst);"
+                  f" its measured bursts are paced to {py.rate:.0f} pps", flush=True)
             for r in range(opts.rounds):  # interleaved: background load hits every phase
                 for name in PHASES:
                     s = setups[name]
                     b = lossless_burst(s, gen, opts.python_packets if name == "python"
                                        else opts.packets, r)
                     s.bursts.append(b)
-                    direct_ns = setups["direct"].bursts[r].path_ns
+                    if s.rate:  # the direct reference at the same pace (see the docstring)
+                        ref = dataclasses.replace(setups["direct"], rate=s.rate, bursts=[])
+                        s.references.append(burst(ref, gen, b.sent))
+                    direct_ns = reference(setups, name, r).path_ns
                     extra = (f", director {director_ns(b, direct_ns):6.0f} ns"
                              if name != "direct" else "")
+                    if s.references:
+                        extra += f" (direct at this pace {direct_ns:.0f} ns)"
                     print(f"round {r + 1} {name:10s} offered {b.offered_pps:9.0f} pps,"
                           f" delivered {b.pps:9.0f} pps ({b.share * 100:5.1f} %),"
                           f" path CPU {b.path_ns:6.0f} ns per packet{extra}", flush=True)
@@ -485,7 +603,7 @@ def report(setups: dict[str, Setup], cost: dict[str, float], generator: str) -> 
     """Print the figures over the rounds and the summary line."""
     rounds = len(setups["direct"].bursts)
     director = {name: _median([director_ns(setups[name].bursts[r],
-                                           setups["direct"].bursts[r].path_ns)
+                                           reference(setups, name, r).path_ns)
                                for r in range(rounds)])
                 for name in PHASES if name != "direct"}
     rate = {name: _median([b.pps for b in setups[name].bursts]) for name in PHASES}
@@ -498,7 +616,8 @@ def report(setups: dict[str, Setup], cost: dict[str, float], generator: str) -> 
           f" fast path {cost['xdp_in_place']:.0f} ns (native mode"
           f" {cost['xdp_native_in_place']:.0f} ns), bare forwarder"
           f" {cost['bare_in_place']:.0f} ns")
-    print("median delivered pps: " + ", ".join(f"{n} {rate[n]:.0f}" for n in PHASES))
+    print("median delivered pps: " + ", ".join(f"{n} {rate[n]:.0f}" for n in PHASES)
+          + f" (python paced; its capacity {setups['python'].capacity:.0f})")
     print("median director CPU per forwarded packet (path minus direct): "
           + ", ".join(f"{n} {director[n]:.0f} ns" for n in director))
     if saturated:
@@ -513,19 +632,23 @@ def report(setups: dict[str, Setup], cost: dict[str, float], generator: str) -> 
             return rate[name] / rate["forwarding"] if rate["forwarding"] else 0.0
         return director["forwarding"] / director[name] if director[name] > 0 else 0.0
 
+    # python's rate: its capacity (its measured bursts are paced below it)
+    python_rate = setups["python"].capacity / rate["forwarding"] if rate["forwarding"] else 0.0
     print(f"xdp_vs_forwarding={ratio('xdp', basis):.2f}"
           f" xdp_native_vs_forwarding={ratio('xdp_native', basis):.2f}"
           f" python_vs_forwarding={ratio('python', basis):.2f}"
           f" bare_vs_forwarding={ratio('bare', basis):.2f} basis={basis}"
           f" generator={generator}"
           f" xdp_rate_vs_forwarding={ratio('xdp', 'rate'):.2f}"
-          f" python_rate_vs_forwarding={ratio('python', 'rate'):.2f}"
+          f" python_rate_vs_forwarding={python_rate:.2f}"
           f" director_ns_forwarding={director['forwarding']:.0f}"
           f" director_ns_xdp={director['xdp']:.0f}"
           f" director_ns_xdp_native={director['xdp_native']:.0f}"
           f" director_ns_bare={director['bare']:.0f}"
           f" director_ns_python={director['python']:.0f}"
           f" xdp_pps={rate['xdp']:.0f} forwarding_pps={rate['forwarding']:.0f}"
+          f" python_pps={setups['python'].capacity:.0f}"
+          f" python_paced_pps={setups['python'].rate:.0f}"
           f" xdp_hit_ns={cost['hit']:.0f} bare_ns={cost['bare']:.0f}"
           f" xdp_in_place_ns={cost['xdp_in_place']:.0f}"
           f" bare_in_place_ns={cost['bare_in_place']:.0f}")

@@ -1,4 +1,5 @@
-"""A NIC-like UDP packet generator for bench/pps.py (``xdp_gen.c``, not part of pylvs).
+"""A NIC-like UDP / TCP SYN packet generator for bench/pps.py and bench/synrate.py
+(``xdp_gen.c``, not part of pylvs).
 
 Frames are sent with XDP: BPF_PROG_TEST_RUN in live-frame mode (BPF_F_TEST_XDP_LIVE_FRAMES,
 Linux >= 5.18) runs ``xdp_gen.c`` ``--packets`` times on frames in pages with XDP headroom,
@@ -11,9 +12,17 @@ The peer of ``--ifname`` needs an XDP program (``python -m pylvs.lab.xdppass PEE
 namespace), or the veth drops XDP frames. Run in the sending namespace; prints one JSON line:
 frames sent, wall seconds and this thread's CPU time (nanoseconds), both taken around the
 sending only (the kernel's work on the frames, up to the receivers' sockets, runs in it or
-in ksoftirqd):
+in ksoftirqd). Unpaced, it sends batches back to back; ``--rate PPS`` paces them: a test
+run of ``rate`` x 25 ms frames (whole batches) at each due time (``sent / rate`` after the
+start, so the mean rate is exact however long a sleep overshoots). Finer pacing does not
+work: a live-frame test run takes ~20 ms of wall time however few frames it sends (0.3 ms
+of CPU; its end waits, for an RCU grace period it seems, on Linux 6.18), so the frames of
+a paced run arrive in trains of ``rate`` x 25 ms at the sender's full speed, as from a
+NIC with interrupt coalescing. A TCP frame (``--tcp``) gets its checksum fixed up for
+each source port:
 
     ip netns exec NS python bench/xdpgen.py --frame HEX --packets N [--ports 256]
+        [--rate PPS] [--tcp]
 """
 
 from __future__ import annotations
@@ -35,7 +44,8 @@ from pylvs.datapath.xdp import libbpf
 SOURCE = Path(__file__).with_name("xdp_gen.c")
 PROGRAM, CONFIG_MAP = b"bench_xdp_gen", b"gen_config"
 FRAME_LEN = 60  # xdp_gen.c's FRAME_LEN
-CONFIG = struct.Struct(f"<{FRAME_LEN}sHHI")  # struct gen_config: frame, sport_base, ports, sent
+# struct gen_config: frame, sport_base, ports, sent, tcp, pad
+CONFIG = struct.Struct(f"<{FRAME_LEN}sHHIHH")
 BPF_F_TEST_XDP_LIVE_FRAMES = 1 << 1
 CHUNK = 1 << 20  # frames per test run (repeat is a C int)
 # Frames per batch: each batch is flushed to the peer's receive ring (256 frames) and
@@ -43,6 +53,7 @@ CHUNK = 1 << 20  # frames per test run (repeat is a C int)
 # NAPI budget (64) the ring overflowed (most frames counted as tx drops on the sender,
 # Linux 6.18 veth); with 32 or fewer none were lost.
 BATCH = 32
+PACE_PERIOD = 0.025  # seconds between the test runs of a paced send, at least (see above)
 
 
 class XdpMd(ctypes.Structure):
@@ -68,15 +79,45 @@ def udp_frame(dst_mac: bytes, src_mac: bytes, saddr: bytes, daddr: bytes, sport:
     return dst_mac + src_mac + b"\x08\x00" + bytes(hdr) + udp
 
 
+def _checksum(data: bytes) -> int:
+    """The Internet checksum of ``data`` (even length)."""
+    s = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+TCP_SYN, TCP_ACK = 0x02, 0x10
+
+
+def tcp_frame(dst_mac: bytes, src_mac: bytes, saddr: bytes, daddr: bytes, sport: int,
+              dport: int, flags: int = TCP_SYN, seq: int = 1, ack: int = 0,
+              ttl: int = 64) -> bytes:
+    """A 60-byte IPv4 TCP frame (a SYN by default; no options, no payload, 6 bytes of
+    Ethernet padding), DF, valid IP and TCP checksums."""
+    tcp = bytearray(struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 64240,
+                                0, 0))
+    pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp))
+    tcp[16:18] = _checksum(pseudo + bytes(tcp)).to_bytes(2, "big")
+    hdr = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, ttl,
+                                socket.IPPROTO_TCP, 0, saddr, daddr))
+    hdr[10:12] = _checksum(bytes(hdr)).to_bytes(2, "big")
+    frame = dst_mac + src_mac + b"\x08\x00" + bytes(hdr) + bytes(tcp)
+    return frame + bytes(FRAME_LEN - len(frame))
+
+
 def build(out: Path) -> Path:
     """Compile the generator program into ``out``."""
     return bare_forwarder.compile_bpf(SOURCE, out)
 
 
 def send(obj: Path, frame: bytes, packets: int, ports: int, sport_base: int, ifname: str,
-         batch: int = BATCH, gap: float = 0.0) -> tuple[float, int]:
-    """Send ``packets`` copies of ``frame`` (source ports ``sport_base`` + n % ``ports``) out
-    of ``ifname``, in bursts, or one every ``gap`` seconds; (wall seconds, CPU ns) of it."""
+         batch: int = BATCH, gap: float = 0.0, rate: float = 0.0,
+         tcp: bool = False) -> tuple[float, int]:
+    """Send ``packets`` copies of ``frame`` (source ports ``sport_base`` + n % ``ports``;
+    ``tcp``: a TCP frame, its checksum fixed up) out of ``ifname``: batches back to back,
+    batches paced to ``rate`` frames per second, or one frame every ``gap`` seconds;
+    (wall seconds, CPU ns) of it."""
     if len(frame) != FRAME_LEN:
         raise SystemExit(f"the frame has {len(frame)} bytes, not {FRAME_LEN}")
     lib = libbpf.lib()
@@ -85,7 +126,7 @@ def send(obj: Path, frame: bytes, packets: int, ports: int, sport_base: int, ifn
         map_fd = libbpf.check(lib.bpf_object__find_map_fd_by_name(handle, CONFIG_MAP),
                               "finding the generator's configuration map")
         key = ctypes.c_uint32(0)
-        value = ctypes.create_string_buffer(CONFIG.pack(frame, sport_base, ports, 0),
+        value = ctypes.create_string_buffer(CONFIG.pack(frame, sport_base, ports, 0, int(tcp), 0),
                                             CONFIG.size)
         libbpf.check(lib.bpf_map_update_elem(map_fd, ctypes.byref(key), value, libbpf.BPF_ANY),
                      "configuring the generator")
@@ -97,13 +138,18 @@ def send(obj: Path, frame: bytes, packets: int, ports: int, sport_base: int, ifn
                                   ctx_in=ctypes.cast(ctypes.pointer(ctx), ctypes.c_void_p),
                                   ctx_size_in=ctypes.sizeof(ctx),
                                   flags=BPF_F_TEST_XDP_LIVE_FRAMES, batch_size=batch)
-        left = packets
+        sent = 0
+        chunk = max(1, round(rate * PACE_PERIOD / batch)) * batch if rate else CHUNK
         t0, c0 = time.monotonic(), time.thread_time_ns()
-        while left > 0:
-            opts.repeat = 1 if gap else min(left, CHUNK)
+        while sent < packets:
+            if rate:  # this batch's due time
+                wait = t0 + sent / rate - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+            opts.repeat = 1 if gap else min(packets - sent, chunk)
             libbpf.check(lib.bpf_prog_test_run_opts(prog_fd, ctypes.byref(opts)),
                          "sending (live-frame test run)")
-            left -= opts.repeat
+            sent += opts.repeat
             if gap:
                 time.sleep(gap)
         return time.monotonic() - t0, time.thread_time_ns() - c0
@@ -118,6 +164,10 @@ def main() -> int:
     ap.add_argument("--ifname", default="eth0", help="interface to send from")
     ap.add_argument("--batch", type=int, default=BATCH, help="frames per batch (1-256)")
     ap.add_argument("--gap-ms", type=float, default=0.0, help="send one frame every GAP ms")
+    ap.add_argument("--rate", type=float, default=0.0,
+                    help="pace the batches to RATE frames per second (0: unpaced)")
+    ap.add_argument("--tcp", action="store_true",
+                    help="the frame is TCP: fix its checksum up for each source port")
     ap.add_argument("--object", type=Path, help="xdp_gen.c compiled (default: compile it)")
     opts = ap.parse_args()
     frame = bytes.fromhex(opts.frame)
@@ -125,10 +175,12 @@ def main() -> int:
         int.from_bytes(frame[34:36], "big")
     if opts.packets < 0 or not 1 <= opts.ports <= 65536 - base:
         ap.error("--packets must be >= 0 and the source ports within 1-65535")
+    if opts.rate < 0 or opts.gap_ms < 0 or (opts.rate and opts.gap_ms):
+        ap.error("--rate and --gap-ms must be >= 0, and not both given")
     with tempfile.TemporaryDirectory(prefix="pylvs-xdpgen-") as tmp:
         obj = opts.object or build(Path(tmp) / "xdp_gen.o")
         seconds, cpu_ns = send(obj, frame, opts.packets, opts.ports, base, opts.ifname,
-                               opts.batch, opts.gap_ms / 1000)
+                               opts.batch, opts.gap_ms / 1000, opts.rate, opts.tcp)
     print(json.dumps({"sent": opts.packets, "seconds": seconds, "cpu_ns": cpu_ns}))
     return 0
 
