@@ -148,11 +148,10 @@ class SynLab:
 
     def reset(self) -> None:
         """The service flushed (``-C``) and added again: its Conns count from 0."""
-        sh(self.lab, "director", "pylvs-ipvsadm", "-C")
-        sh(self.lab, "director", "pylvs-ipvsadm", "-A", "-t", f"{VIP}:{SYN_PORT}", "-s", "rr")
-        for rs in self.real_servers:
-            sh(self.lab, "director", "pylvs-ipvsadm", "-a", "-t", f"{VIP}:{SYN_PORT}", "-r",
-               rs, "-g")
+        rules = [f"-A -t {VIP}:{SYN_PORT} -s rr"] + [
+            f"-a -t {VIP}:{SYN_PORT} -r {rs} -g" for rs in self.real_servers]
+        sh(self.lab, "director", "sh", "-c", "pylvs-ipvsadm -C && printf '%s\\n' "
+           + " ".join(f"'{rule}'" for rule in rules) + " | pylvs-ipvsadm -R")
 
     def left(self) -> int:
         """Source ports (SYNs) this lab has left."""
@@ -251,6 +250,7 @@ def fastpath_cost(lab: SynLab, opts: argparse.Namespace) -> dict[str, float]:
         t0, n0 = progstats.run_totals(prog_id)
         pps.burst(via, lab.gen, opts.acks)
         t1, n1 = progstats.run_totals(prog_id)
+    print(f"xdp datapath counters: {pps.counters_of(lab.setup)}")
     return {"director": statistics.median(director),
             "program": (t1 - t0) / (n1 - n0) if n1 > n0 else float("nan")}
 
@@ -307,8 +307,8 @@ def report(caps: dict[str, list[Capacity]], cost: dict[str, float], hit: float) 
         med[name] = {
             "syn": statistics.median(c.syn_per_s for c in runs),
             "conns": statistics.median(c.conns_per_s for c in runs),
-            "offered": statistics.median(c.dropped_at.offered if c.dropped_at else 0.0
-                                         for c in runs),
+            "offered": statistics.median(dropped) if (dropped := [
+                c.dropped_at.offered for c in runs if c.dropped_at]) else 0.0,
             "lossless": statistics.median(b.offered for b in lossless) if lossless else 0.0,
             "us": statistics.median(b.daemon_ns / 1000 / max(b.conns, 1) for b in lossless)
             if lossless else float("nan"),
