@@ -12,9 +12,10 @@ The peer of ``--ifname`` needs an XDP program (``python -m pylvs.lab.xdppass PEE
 namespace), or the veth drops XDP frames. Run in the sending namespace; prints one JSON line:
 frames sent, wall seconds and this thread's CPU time (nanoseconds), both taken around the
 sending only (the kernel's work on the frames, up to the receivers' sockets, runs in it or
-in ksoftirqd). Unpaced, it sends batches back to back; ``--rate PPS`` paces them: a test
-run of ``rate`` x 25 ms frames (whole batches) at each due time (``sent / rate`` after the
-start, so the mean rate is exact however long a sleep overshoots). Finer pacing does not
+in ksoftirqd). Unpaced, it sends batches back to back; ``--rate PPS`` paces them: at the
+next frame's due time (``sent / rate`` after the start) a test run sends the frames due
+within the next 25 ms (whole batches), so the mean rate is exact however long a sleep or
+a test run takes. Finer pacing does not
 work: a live-frame test run takes ~20 ms of wall time however few frames it sends (0.3 ms
 of CPU; its end waits, for an RCU grace period it seems, on Linux 6.18), so the frames of
 a paced run arrive in trains of ``rate`` x 25 ms at the sender's full speed, as from a
@@ -139,13 +140,15 @@ def send(obj: Path, frame: bytes, packets: int, ports: int, sport_base: int, ifn
                                   ctx_size_in=ctypes.sizeof(ctx),
                                   flags=BPF_F_TEST_XDP_LIVE_FRAMES, batch_size=batch)
         sent = 0
-        chunk = max(1, round(rate * PACE_PERIOD / batch)) * batch if rate else CHUNK
         t0, c0 = time.monotonic(), time.thread_time_ns()
         while sent < packets:
-            if rate:  # this batch's due time
+            chunk = CHUNK
+            if rate:  # wait for the next frame's due time, then send what is due by then
                 wait = t0 + sent / rate - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
+                due = int((time.monotonic() - t0 + PACE_PERIOD) * rate) - sent
+                chunk = max(1, -(-due // batch)) * batch
             opts.repeat = 1 if gap else min(packets - sent, chunk)
             libbpf.check(lib.bpf_prog_test_run_opts(prog_fd, ctypes.byref(opts)),
                          "sending (live-frame test run)")
