@@ -16,16 +16,16 @@ at most.
 The director's capacity: one unpaced burst (``--probe`` SYNs) gives an estimate (SYNs
 delivered per second from the first sent to the last delivered, counted by the switch
 every 2 ms: ``bench/pps.py``'s ``send_watched``); then bursts of ``--seconds`` paced
-(``xdpgen --rate``: trains every 25 ms) to 0.8, 0.95, 1.1, 1.25, ... times it, until one
-loses SYNs (under 99 % arrive at the real servers); when the lab has source ports for
-one more burst only, that one is sent at twice the estimate. The first offered rate that
-lost SYNs is where the director starts dropping. Its capacity is what it delivered there
-or just below (the fastest burst without loss), whichever is more: SYNs that reached the
-real servers, and the connections it created (``-Ln --stats --exact`` Conns), per second
-from the first SYN sent to the last delivered (an overloaded slow path may deliver less
-than it did just below: the xdp datapath's does). Should no burst lose SYNs, the output
-says the figure is a lower bound. The pylvsd daemon's CPU time per connection at the
-fastest rate without loss is printed too.
+(``xdpgen --rate``: trains every 25 ms) to 0.8 times it, then each 1.25 times faster than
+the last, until one loses SYNs (under 99 % arrive at the real servers); when the lab has
+source ports for one more burst only, that one is sent twice as fast as the last. The
+first offered rate that lost SYNs is where the director starts dropping. Its capacity is
+what it delivered there or just below (the fastest burst without loss), whichever is more:
+SYNs that reached the real servers, and the connections it created (``-Ln --stats
+--exact`` Conns), per second from the first SYN sent to the last delivered (an overloaded
+slow path may deliver less than it did just below: the xdp datapath's does). Should no
+burst lose SYNs, the output says the figure is a lower bound. The pylvsd daemon's CPU time
+per connection at the fastest rate without loss is printed too.
 
 The fast path's cost per established packet (at the end, on a fresh xdp lab): 2,000
 connections are opened with SYNs (2,000 per second, none lost), then ``--acks`` TCP ACKs from those
@@ -66,8 +66,10 @@ from pylvs.lab.topology import CIP, VIP, build
 SYN_PORT = 8000  # the service's port: no listener on the real servers
 FIRST_PORT = 1024  # the client's source ports: FIRST_PORT on, each used once per lab
 LAB_SYNS = 64_000  # SYNs one lab takes at most (the XDP flow map has 65,536 entries)
-LADDER = (0.8, 0.95, 1.1, 1.25, 1.4, 1.6, 1.8)  # times the estimate
-LAST_STEP = 2.0  # times the estimate: the step when the lab has ports for one more only
+LADDER_START = 0.8  # times the probe's estimate: the first paced rate
+LADDER_STEP = 1.25  # each next rate, times the last (an unlucky probe says far too little)
+LADDER_STEPS = 12
+LAST_STEP = 2.0  # times the last rate: the step when the lab has ports for one more only
 ACK_FLOWS = 2000  # connections the established packets belong to
 OPEN_RATE = 2000  # SYNs per second that open them (both datapaths take far more)
 DATAPATHS = ("python", "xdp")
@@ -196,14 +198,14 @@ def ladder(lab: SynLab, opts: argparse.Namespace, r: int) -> Capacity:
     cap = Capacity(probe.syn_per_s, None, None)
     print(f"round {r + 1} {lab.datapath:6s} probe: {probe.sent} SYNs unpaced,"
           f" {probe.share * 100:5.1f} % delivered, {probe.syn_per_s:7.0f} SYN/s", flush=True)
-    for factor in LADDER:
-        rate = factor * cap.estimate
+    rate = LADDER_START * cap.estimate
+    for step in range(LADDER_STEPS):
         count = min(opts.max_syns, max(500, int(rate * opts.seconds)))
         if count > lab.left():
             print(f"round {r + 1} {lab.datapath}: the lab's source ports are used up")
             break
-        if lab.left() < 2 * count or factor == LADDER[-1]:  # the last step: surely too fast
-            rate = LAST_STEP * cap.estimate
+        if lab.left() < 2 * count or step == LADDER_STEPS - 1:  # the last: surely too fast
+            rate *= LAST_STEP
             count = min(opts.max_syns, lab.left(), max(500, int(rate * opts.seconds)))
         b = lab.send(count, rate=rate)
         print(f"round {r + 1} {lab.datapath:6s} offered {rate:7.0f} SYN/s ({count} SYNs):"
@@ -214,6 +216,7 @@ def ladder(lab: SynLab, opts: argparse.Namespace, r: int) -> Capacity:
             cap.dropped_at = b
             break
         cap.lossless = b
+        rate *= LADDER_STEP
     if cap.dropped_at is None:
         print(f"round {r + 1} {lab.datapath}: no burst lost SYNs, its capacity"
               f" {cap.syn_per_s:.0f} SYN/s is a lower bound")
