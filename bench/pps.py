@@ -16,9 +16,9 @@ sends from a packet socket: its skbs have a few bytes of headroom, and a veth co
 such frame into a new page before an XDP program (native or generic) may run on it, a
 cost a NIC never has, which the XDP phases pay and the forwarding phase does not. With
 ``xdp``, the switch side of the client's link runs XDP_PASS (a veth drops XDP frames
-otherwise). The switch is a plain bridge: its calls into netfilter are off (with
-br_netfilter loaded they are on by default and route every bridged frame: twice on the
-director's paths, once on the direct one; a hardware switch does no such thing). Phases:
+otherwise). The lab's switch is a plain bridge: its calls into netfilter are off (with
+br_netfilter loaded they would route every bridged frame: twice on the director's paths,
+once on the direct one; a hardware switch does no such thing). Phases:
 
 - ``direct``: the frames go to rs1 itself, through the switch only (no director): the
   reference the director's cost is measured against;
@@ -276,15 +276,10 @@ class Setup:
 
 
 def new_lab(datapath: str, xdp_mode: str) -> tuple[Lab, object]:
-    """A DR lab whose switch is a plain bridge (no netfilter calls, as a hardware switch)."""
+    """A DR lab (its switch a plain bridge, as ``Lab.up`` makes it)."""
     lab = Lab(f"pp{secrets.token_hex(2)}-")
     try:
         st = lab.up("dr", 2, datapath, xdp_mode=xdp_mode)
-        switch = build(lab.prefix, "dr", 2).switch
-        for table in ("iptables", "ip6tables", "arptables"):
-            subprocess.run(["ip", "netns", "exec", switch, "sysctl", "-q", "-w",
-                            f"net.bridge.bridge-nf-call-{table}=0"], capture_output=True,
-                           check=False)  # absent without br_netfilter: nothing to turn off
     except BaseException:
         lab.down()
         raise

@@ -2,7 +2,7 @@
 python vs xdp datapath, and the fast path's cost per established packet, in one run.
 
 Per round, each datapath (``python``; ``xdp`` in its default attach mode) gets a fresh DR
-lab (``pylvs.lab``, the switch a plain bridge as in ``bench/pps.py``) with a TCP service
+lab (``pylvs.lab``, its switch a plain bridge) with a TCP service
 ``VIP:8000 -s rr`` over both real servers ``-g``. Nothing listens on port 8000 on the real
 servers: they answer each SYN with a RST straight to the client (cheap), so the SYNs cost
 the director its scheduling only. The client sends TCP SYNs with the XDP generator of
