@@ -116,7 +116,8 @@ def test_datapath_built_started_notified_and_stopped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = _install_fake_datapath(monkeypatch)
-    d = _daemon(tmp_path, "--interface", "veth0", "--interface", "veth1", "--datapath", "python")
+    d = _daemon(tmp_path, "--interface", "veth0", "--interface", "veth1", "--datapath", "python",
+                "--xdp-mode", "native")
 
     async def requests() -> dict[str, Any]:
         ok = await _request(d.socket_path, ADD)
@@ -129,11 +130,13 @@ def test_datapath_built_started_notified_and_stopped(
     status = _serve(d, requests)
     [dp] = made
     assert (dp.kind, dp.interfaces, dp.ipvs) == ("python", ["veth0", "veth1"], d.ipvs)
-    assert dp.xdp_mode == "auto"
+    assert dp.xdp_mode == "native"
     # only the successful add notified; each listing first folded the fast path's counters
     assert dp.events == ["start", "changed", "sync", "sync", "stop"]
     assert status["result"]["datapath"] == "python"
-    assert status["result"]["datapath_detail"] == "veth0, veth1 (as auto)"
+    assert status["result"]["datapath_detail"] == "veth0, veth1 (as native)"
+    argv = status["result"]["argv"]  # a restart keeps the mode
+    assert argv[argv.index("--xdp-mode") + 1] == "native"
     assert status["result"]["datapath_counters"] == {"rx": 7}
     assert not Path(d.socket_path).exists()
 
@@ -203,22 +206,6 @@ def test_datapath_failing_to_start_refuses_and_cleans_up(
     assert "bad0" in str(exc.value)
     assert made[0].events == ["start", "stop"]  # what start did is undone
     assert not Path(d.socket_path).exists()
-
-
-def test_xdp_mode_reaches_the_datapath_and_the_restart_argv(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    made = _install_fake_datapath(monkeypatch)
-    d = _daemon(tmp_path, "--interface", "veth0", "--datapath", "xdp", "--xdp-mode", "native")
-
-    async def requests() -> dict[str, Any]:
-        return await _request(d.socket_path, '{"v":1,"op":"status","args":[]}')
-
-    status = _serve(d, requests)["result"]
-    [dp] = made
-    assert dp.xdp_mode == "native"
-    argv = status["argv"]
-    assert argv[argv.index("--xdp-mode") + 1] == "native"
 
 
 def test_an_unknown_xdp_mode_is_refused(tmp_path: Path) -> None:
