@@ -5,9 +5,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import mmap
+import os
 import socket
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from pylvs.datapath.bpf import Insn, drop_all_filter, pack_program
 
@@ -166,3 +169,102 @@ def open_tx(ifname: str) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+class _IoVec(ctypes.Structure):
+    _fields_ = [("iov_base", ctypes.c_void_p), ("iov_len", ctypes.c_size_t)]
+
+
+class _MsgHdr(ctypes.Structure):
+    _fields_ = [("msg_name", ctypes.c_void_p), ("msg_namelen", ctypes.c_uint32),
+                ("msg_iov", ctypes.c_void_p), ("msg_iovlen", ctypes.c_size_t),
+                ("msg_control", ctypes.c_void_p), ("msg_controllen", ctypes.c_size_t),
+                ("msg_flags", ctypes.c_int)]
+
+
+class _MMsgHdr(ctypes.Structure):
+    _fields_ = [("msg_hdr", _MsgHdr), ("msg_len", ctypes.c_uint)]
+
+
+_IOV = struct.Struct("@PN")  # iov_base, iov_len: the layout of _IoVec
+assert _IOV.size == ctypes.sizeof(_IoVec)
+SEND_SLOTS = 256  # frames per sendmmsg call at most
+SEND_BYTES = 1 << 20  # frame bytes per sendmmsg call at most (each frame is copied in)
+
+
+def _load_sendmmsg() -> Callable[[int, int, int, int], int] | None:
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).sendmmsg
+    except (AttributeError, OSError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_int]
+    fn.restype = ctypes.c_int
+    return cast("Callable[[int, int, int, int], int]", fn)
+
+
+_sendmmsg = _load_sendmmsg()
+
+
+class SendBatch:
+    """Frames for one packet socket, copied into one buffer and sent with one ``sendmmsg``.
+
+    ``add`` copies a frame in (False when the batch is full: ``flush`` first); ``flush``
+    sends them in order and tells how many the kernel refused (each refused frame is
+    skipped and the rest sent, as ``send`` per frame would have done).
+    Raises OSError on creation when the C library or the kernel has no ``sendmmsg``.
+    """
+
+    def __init__(self, sock: socket.socket, slots: int = SEND_SLOTS,
+                 size: int = SEND_BYTES) -> None:
+        if _sendmmsg is None:
+            raise OSError("the C library has no sendmmsg")
+        self.sock = sock
+        self.fd = sock.fileno()
+        self.slots = slots
+        self.size = size
+        self.buf = bytearray(size)
+        self._pin = ctypes.c_char.from_buffer(self.buf)  # fixes the buffer's address
+        self.base = ctypes.addressof(self._pin)
+        self.iovs = (_IoVec * slots)()
+        self.msgs = (_MMsgHdr * slots)()
+        self.msgs_addr = ctypes.addressof(self.msgs)
+        self.msg_size = ctypes.sizeof(_MMsgHdr)
+        iov0, iov_size = ctypes.addressof(self.iovs), ctypes.sizeof(_IoVec)
+        for i in range(slots):
+            self.msgs[i].msg_hdr.msg_iov = iov0 + i * iov_size
+            self.msgs[i].msg_hdr.msg_iovlen = 1
+        self.count = 0  # frames in the batch
+        self.used = 0  # bytes of ``buf`` they take
+        if _sendmmsg(self.fd, self.msgs_addr, 0, 0) < 0:  # sends nothing: is it there?
+            err = ctypes.get_errno()
+            raise OSError(err, f"sendmmsg: {os.strerror(err)}")
+
+    def add(self, frame: memoryview | bytes | bytearray) -> bool:
+        """Copy ``frame`` in after the others; False when it does not fit (flush first)."""
+        n = len(frame)
+        used = self.used
+        end = used + n
+        if end > self.size or self.count == self.slots:
+            return False
+        self.buf[used:end] = frame
+        _IOV.pack_into(self.iovs, self.count * _IOV.size, self.base + used, n)
+        self.count += 1
+        self.used = end
+        return True
+
+    def flush(self) -> int:
+        """Send the batch (in order) and empty it; how many frames the kernel refused."""
+        count = self.count
+        self.count = self.used = 0
+        refused = 0
+        done = 0
+        send, fd, msgs, step = _sendmmsg, self.fd, self.msgs_addr, self.msg_size
+        assert send is not None
+        while done < count:
+            n = send(fd, msgs + done * step, count - done, 0)
+            if n > 0:
+                done += n
+            else:  # the first frame left failed alone: count it and go on after it
+                refused += 1
+                done += 1
+        return refused

@@ -2,7 +2,9 @@
 
 Per wakeup each interface's PACKET_RX_RING (or, without one, its socket
 queue through ``recvmsg_into`` a reused buffer) is drained in a batch; per
-frame: parse, ``IPVS.process``, rewrite, send. The
+frame: parse, ``IPVS.process``, rewrite, send. The frames a ring batch sends
+are held until its end and then go out with one ``sendmmsg`` per egress
+interface (in order; without ``sendmmsg``, one ``send`` each). The
 socket filter and the nftables table are rebuilt from the table whenever the
 rules change.
 """
@@ -52,7 +54,7 @@ class PythonDatapath:
 
     def __init__(self, ipvs: IPVS, interfaces: list[str], loop: asyncio.AbstractEventLoop,
                  log: logging.Logger, nft: NftTable | None = None,
-                 use_ring: bool = True) -> None:
+                 use_ring: bool = True, batch_sends: bool = True) -> None:
         if not interfaces:
             raise ValueError("the python datapath needs at least one interface")
         self.ipvs = ipvs
@@ -61,6 +63,8 @@ class PythonDatapath:
         self.log = log
         self.nft = nft if nft is not None else NftTable(self.interfaces)
         self.use_ring = use_ring  # PACKET_RX_RING (else recvmsg per frame)
+        self.batch_sends = batch_sends  # a ring batch's frames go out with sendmmsg
+        self._batches: dict[int, afpacket.SendBatch] = {}
         self.stats = Counters()
         self.net: KernelNet | None = None
         self.events: NetEvents | None = None
@@ -143,6 +147,7 @@ class PythonDatapath:
                                  " it is unmapped when released", rx.name)
             rx.sock.close()
         self.rx.clear()
+        self._batches.clear()
         for sock in self.tx.values():
             sock.close()
         self.tx.clear()
@@ -238,11 +243,59 @@ class PythonDatapath:
         self._held = []
         if self.before_send is not None:
             self.before_send()
-        stats = self.stats
+        if self.batch_sends and len(held) > 1:
+            refused = self._send_batched(held)
+        else:
+            refused = 0
+            for ifindex, frame in held:
+                if not self._send_now(ifindex, frame):
+                    refused += 1
+        if refused:
+            self.stats.tx -= refused
+            self.stats.drop("tx-error", refused)
+
+    def _send_batched(self, held: list[tuple[int, memoryview | bytes | bytearray]]) -> int:
+        """Send ``held`` with one ``sendmmsg`` per egress interface (more when a batch
+        fills; a frame too big for one goes out alone, in its turn); how many the kernel
+        refused."""
+        refused = 0
+        batches = self._batches
+        filled: list[afpacket.SendBatch] = []
         for ifindex, frame in held:
-            if not self._send_now(ifindex, frame):
-                stats.tx -= 1
-                stats.drop("tx-error")
+            batch = batches.get(ifindex)
+            if batch is None:
+                batch = self._batch_for(ifindex)
+                if batch is None:
+                    refused += not self._send_now(ifindex, frame)
+                    continue
+            if not batch.add(frame):
+                refused += batch.flush()
+                if not batch.add(frame):
+                    refused += not self._send_now(ifindex, frame)
+                    continue
+            if batch.count == 1:
+                filled.append(batch)
+        for batch in filled:
+            refused += batch.flush()
+        return refused
+
+    def _batch_for(self, ifindex: int) -> afpacket.SendBatch | None:
+        """The send batch of ``ifindex``'s socket; None (frames sent one by one) when the
+        socket cannot be opened or sendmmsg is unavailable (batching then stops)."""
+        if not self.batch_sends:
+            return None
+        sock = self.tx.get(ifindex)
+        if sock is None:
+            sock = self._open_tx(ifindex)
+            if sock is None:
+                return None
+        try:
+            batch = self._batches[ifindex] = afpacket.SendBatch(sock)
+        except OSError as exc:
+            self.log.debug("frames are sent one by one (no batched sends: %s)", exc)
+            self.batch_sends = False
+            return None
+        return batch
 
     def _send_now(self, ifindex: int, frame: memoryview | bytes | bytearray) -> bool:
         sock = self.tx.get(ifindex)
@@ -273,7 +326,7 @@ class PythonDatapath:
         handler = self.handler
         if handler is None:
             return
-        if rx.ring is not None and self.before_send is not None:
+        if rx.ring is not None and (self.before_send is not None or self.batch_sends):
             self._held = []
             try:
                 got = handler.drain_ring(rx.ring, rx.sock, rx.ifindex, self._buf, BATCH,

@@ -51,7 +51,8 @@ def test_a_ring_batch_is_sent_after_before_send_then_released() -> None:
     rig.net.resolve(p(RIP), mac(RMAC))
     frames = [bytes(client(sport=40300 + i)) for i in range(3)]
     ring = ring_of(frames)
-    dp = PythonDatapath(rig.ipvs, ["eth0"], None, logging.getLogger("t"))  # type: ignore[arg-type]
+    dp = PythonDatapath(rig.ipvs, ["eth0"], None, logging.getLogger("t"),  # type: ignore[arg-type]
+                        batch_sends=False)  # one send per frame (batched: test_batched_sends)
     dp.handler = rig.handler
     dp.stats = rig.counters
     rig.fwd.send = dp._send
