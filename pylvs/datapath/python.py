@@ -284,11 +284,9 @@ class PythonDatapath:
         socket cannot be opened or sendmmsg is unavailable (batching then stops)."""
         if not self.batch_sends:
             return None
-        sock = self.tx.get(ifindex)
+        sock = self._tx_socket(ifindex)
         if sock is None:
-            sock = self._open_tx(ifindex)
-            if sock is None:
-                return None
+            return None
         try:
             batch = self._batches[ifindex] = afpacket.SendBatch(sock)
         except OSError as exc:
@@ -298,16 +296,19 @@ class PythonDatapath:
         return batch
 
     def _send_now(self, ifindex: int, frame: memoryview | bytes | bytearray) -> bool:
-        sock = self.tx.get(ifindex)
+        sock = self._tx_socket(ifindex)
         if sock is None:
-            sock = self._open_tx(ifindex)
-            if sock is None:
-                return False
+            return False
         try:
             sock.send(frame)
         except OSError:
             return False
         return True
+
+    def _tx_socket(self, ifindex: int) -> socket.socket | None:
+        """The send socket of ``ifindex``, opened on first use; None when it cannot be."""
+        sock = self.tx.get(ifindex)
+        return sock if sock is not None else self._open_tx(ifindex)
 
     def _open_tx(self, ifindex: int) -> socket.socket | None:
         if self.net is None:

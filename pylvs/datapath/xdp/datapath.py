@@ -202,8 +202,8 @@ class XdpDatapath:
             except OSError as exc:
                 self.log.debug("xdp: flows not installed: %s", exc)
                 return
-            for exc in failed:  # a full map: the connection stays on the slow path
-                self.log.debug("xdp: flow not installed: %s", exc)
+            for err in failed:  # a full map: the connection stays on the slow path
+                self.log.debug("xdp: flow not installed: %s", err)
 
     def _pull(self, meta: PacketMeta) -> None:
         """Core is about to run a TCP packet: first the state the program gave its
